@@ -1,0 +1,14 @@
+// lhchaos env: placeholder registration while the command is being built (see the open issue).
+import type { Command } from 'commander';
+import { UsageError } from '../../common/index.js';
+import type { CliIo } from '../program.js';
+
+export function registerEnv(program: Command, _io: CliIo): void {
+  program
+    .command('env')
+    .description('(being built)')
+    .allowUnknownOption()
+    .action(() => {
+      throw new UsageError('lhchaos env is not built yet');
+    });
+}

@@ -1,0 +1,14 @@
+// lhchaos proxy: placeholder registration while the command is being built (see the open issue).
+import type { Command } from 'commander';
+import { UsageError } from '../../common/index.js';
+import type { CliIo } from '../program.js';
+
+export function registerProxy(program: Command, _io: CliIo): void {
+  program
+    .command('proxy')
+    .description('(being built)')
+    .allowUnknownOption()
+    .action(() => {
+      throw new UsageError('lhchaos proxy is not built yet');
+    });
+}

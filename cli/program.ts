@@ -1,0 +1,74 @@
+// Builds the lhchaos command tree. Each subcommand lives in commands/<name>.ts and registers itself;
+// this file only wires them and maps errors to the exit codes of design.md.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UsageError, describeError, exitCodeOf } from '../common/index.js';
+import { registerCluster } from './commands/cluster.js';
+import { registerEnv } from './commands/env.js';
+import { registerProxy } from './commands/proxy.js';
+import { registerReplay } from './commands/replay.js';
+import { registerReport } from './commands/report.js';
+import { registerRun } from './commands/run.js';
+import { registerSim } from './commands/sim.js';
+import { registerTools } from './commands/tools.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('lhchaos')
+    .description('Chaos tests and verification for Longhorn backup-store races')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+  for (const register of [
+    registerTools,
+    registerEnv,
+    registerProxy,
+    registerSim,
+    registerRun,
+    registerReplay,
+    registerReport,
+    registerCluster,
+  ]) {
+    register(program, io);
+  }
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code instead of exiting, so tests can call it in-process. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  let code: number = ExitCode.pass;
+  program.hook('postAction', (_this, action) => {
+    const fromAction = (action as Command & { exitCodeResult?: number }).exitCodeResult;
+    if (typeof fromAction === 'number') code = fromAction;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is bad usage.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.pass;
+      if (error.code === 'commander.help') return ExitCode.pass;
+      return ExitCode.usage;
+    }
+    const exit = error instanceof UsageError ? ExitCode.usage : exitCodeOf(error);
+    io.stderr.write(`lhchaos: ${describeError(error)}\n`);
+    return exit;
+  }
+}
+
+/**
+ * Commands that end with a code other than 0 without throwing (a run whose verdict is false) set it
+ * here; `runCli` returns it.
+ */
+export function setExitCode(command: Command, code: number): void {
+  (command as Command & { exitCodeResult?: number }).exitCodeResult = code;
+}

@@ -1,0 +1,4 @@
+// The shared leaf: seeded randomness, injected time, the CLI's error types. Imports nothing of the repo.
+export { SeededRandom, deriveSeed } from './random.js';
+export { systemClock, ManualClock, type Clock } from './clock.js';
+export { ExitCode, LhchaosError, UsageError, EnvironmentError, exitCodeOf, describeError } from './errors.js';

@@ -1,0 +1,69 @@
+// Lint: typescript-eslint's strict rules plus the architecture. Who may import whom is a rule here, so a
+// change that crosses a boundary fails `npm run lint`. ARCHITECTURE.md explains the arrows.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import tseslint from 'typescript-eslint';
+
+const top = ['cli', 'suites', 'fault-injectors', 'fixtures', 'reports', 'load', 'bench', 'test-support', 'common'];
+const except = (...allowed) => top.filter((f) => !allowed.includes(f)).map((f) => `./${f}`);
+
+/** Each zone: files under `target` may not import from `from`. */
+const zones = [
+  // The shared leaf: clock, seeded random, errors. It knows nothing of the rest.
+  { target: './common', from: except('common') },
+  // The fault proxy and cluster faults work on their own, outside any suite.
+  { target: './fault-injectors', from: except('fault-injectors', 'common') },
+  // Environments, tools, CRDs and the simulator never see suites, oracles or reports.
+  { target: './fixtures', from: except('fixtures', 'fault-injectors', 'common') },
+  // The simulator must not know the answer: nothing but its CRD types and the shared leaf.
+  {
+    target: './fixtures/simulator',
+    from: ['./fixtures/local', './fixtures/kind', './fixtures/toolchain', './fault-injectors'],
+  },
+  // Reports are rendered from the run record; the record's types live in suites/harness.
+  { target: './reports', from: except('reports', 'common', 'suites') },
+  { target: './reports', from: ['./suites/oracles', './suites/workloads', './suites/runner', './suites/specs'] },
+  // k6 scripts and their runner stand alone.
+  { target: './load', from: except('load', 'common') },
+  // Inside suites: the harness is the base; oracles and workloads build on it; the runner composes.
+  { target: './suites/harness', from: except('suites', 'common') },
+  { target: './suites/harness', from: ['./suites/oracles', './suites/workloads', './suites/runner'] },
+  { target: './suites/oracles', from: except('suites', 'common', 'fixtures') },
+  { target: './suites/oracles', from: ['./suites/workloads', './suites/runner', './fixtures/local', './fixtures/kind', './fixtures/simulator', './fixtures/toolchain'] },
+  { target: './suites/workloads', from: except('suites', 'common', 'fixtures', 'load', 'fault-injectors') },
+  { target: './suites/workloads', from: ['./suites/oracles', './suites/runner'] },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'reports/out/**', 'bench/out/**', 'test-results/**', 'load/scripts/**', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-cycle': ['error', { maxDepth: 3 }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    // Mocha specs use `this` for timeouts and chai-less asserts; non-null assertions are fine in tests.
+    files: ['**/*.test.ts', '**/*.spec.ts', 'bench/**/*.ts', 'test-support/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // Browser code embedded in the single-file report.
+    files: ['reports/html/client/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
+  },
+  prettier,
+);

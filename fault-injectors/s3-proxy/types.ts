@@ -1,0 +1,202 @@
+// The fault proxy's public vocabulary: S3 operations, fault rules as JSON, per-request decision records,
+// counters and leases. This is the contract between the proxy, its control API, its typed client and the
+// suites; the control API validates incoming rules against these shapes and names the bad field.
+
+/** S3 operations the proxy tells apart (longhorn.md section 5: Longhorn <= 1.10 lists with v1). */
+export const S3_OPERATIONS = [
+  'ListBuckets',
+  'CreateBucket',
+  'DeleteBucket',
+  'HeadBucket',
+  'GetBucketLocation',
+  'ListObjects',
+  'ListObjectsV2',
+  'HeadObject',
+  'GetObject',
+  'PutObject',
+  'CopyObject',
+  'DeleteObject',
+  'DeleteObjects',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+  'ListParts',
+  'ListMultipartUploads',
+  'Other',
+] as const;
+export type S3Operation = (typeof S3_OPERATIONS)[number];
+
+/** Which requests a rule applies to. Every given field must match; an absent field matches anything. */
+export interface RuleMatch {
+  operations?: S3Operation[];
+  bucket?: string;
+  /** Glob on the object key (or the listing prefix for list operations): `*` within a segment, `**` across. */
+  key?: string;
+  /** Regular expression on the object key (or listing prefix). */
+  keyRegex?: string;
+}
+
+/** When and how often a rule acts. Times are relative to the moment the rule was added. */
+export interface RuleLimits {
+  /** Probability in [0, 1] that a matching request is acted on; default 1. Drawn from the rule's own stream. */
+  probability?: number;
+  startAfterMs?: number;
+  stopAfterMs?: number;
+  /** Act only from the (afterN+1)-th matching request on. */
+  afterN?: number;
+  /** Act on at most this many requests, then only count matches. */
+  maxCount?: number;
+}
+
+export type LatencyDistribution =
+  | { type: 'fixed' }
+  | { type: 'uniform' }
+  | { type: 'normal'; stddevMs: number }
+  | { type: 'exponential' };
+
+export interface LatencyRule extends RuleLimits {
+  type: 'latency';
+  name: string;
+  match?: RuleMatch;
+  delayMs: number;
+  /** Uniform jitter in [-jitterMs, +jitterMs] added to delayMs (for the fixed/uniform distributions). */
+  jitterMs?: number;
+  distribution?: LatencyDistribution;
+  /** Delay before forwarding the request (default) or before returning the response. */
+  phase?: 'request' | 'response';
+}
+
+/** Partial sync: a key written while the rule is active is absent from listings for `durationMs`. */
+export interface VisibilityLagRule extends RuleLimits {
+  type: 'visibility-lag';
+  name: string;
+  match?: RuleMatch;
+  durationMs: number;
+  /** Also answer GET and HEAD of a hidden key with 404 NoSuchKey. */
+  hideReads?: boolean;
+}
+
+/** A deleted key keeps appearing in listings for `durationMs`. */
+export interface DeleteLagRule extends RuleLimits {
+  type: 'delete-lag';
+  name: string;
+  match?: RuleMatch;
+  durationMs: number;
+}
+
+/** Listings answered as of `ageMs` ago, from the proxy's own record of writes and deletes. */
+export interface StaleListingRule extends RuleLimits {
+  type: 'stale-listing';
+  name: string;
+  match?: RuleMatch;
+  ageMs: number;
+}
+
+export type S3ErrorCode = 'SlowDown' | 'InternalError' | 'NoSuchKey' | 'AccessDenied' | 'ServiceUnavailable';
+
+export interface ErrorRule extends RuleLimits {
+  type: 'error';
+  name: string;
+  match?: RuleMatch;
+  /** `response`: an S3 XML error body; `reset`: the connection is destroyed; `hang`: no answer until the client gives up. */
+  mode?: 'response' | 'reset' | 'hang';
+  code?: S3ErrorCode;
+  retryAfterSec?: number;
+}
+
+export interface ThrottleRule extends RuleLimits {
+  type: 'throttle';
+  name: string;
+  match?: RuleMatch;
+  bytesPerSecond: number;
+}
+
+export type RuleSpec =
+  | LatencyRule
+  | VisibilityLagRule
+  | DeleteLagRule
+  | StaleListingRule
+  | ErrorRule
+  | ThrottleRule;
+export type RuleType = RuleSpec['type'];
+
+/** What the proxy did with one request. */
+export type DecisionAction =
+  | 'pass'
+  | 'delay'
+  | 'hide'
+  | 'unhide-deleted'
+  | 'stale'
+  | 'error'
+  | 'reset'
+  | 'hang'
+  | 'throttle'
+  | 'upstream-error';
+
+/** One line of the decision log (faults.jsonl): every request gets exactly one. */
+export interface DecisionRecord {
+  /** Request id, increasing from 1 for each proxy process. */
+  id: number;
+  /** Epoch milliseconds when the request arrived. */
+  ts: number;
+  method: string;
+  op: S3Operation;
+  bucket?: string;
+  key?: string;
+  prefix?: string;
+  /** The rule that acted, or null when the request passed untouched. */
+  rule: string | null;
+  /** Every rule that acted on this request (listing rules may combine), first is `rule`. */
+  rules?: string[];
+  action: DecisionAction;
+  delayMs?: number;
+  status?: number;
+  /** Keys hidden from (or added to) a listing answer, for list operations. */
+  hiddenKeys?: string[];
+  addedKeys?: string[];
+  /** Milliseconds from arrival to the end of the response. */
+  durationMs?: number;
+}
+
+export interface RuleCounters {
+  name: string;
+  type: RuleType;
+  /** Requests that matched the rule's operation/bucket/key selectors. */
+  matched: number;
+  /** Requests the rule actually acted on (after probability and limits). */
+  applied: number;
+  addedAt: number;
+  removedAt?: number;
+}
+
+export interface ProxyMetrics {
+  requestsTotal: number;
+  requestsDisrupted: number;
+  upstreamErrors: number;
+  rules: RuleCounters[];
+  /** Counters of rules removed since the last reset, so a harness can read them after removal. */
+  removedRules: RuleCounters[];
+  lease: LeaseState | null;
+}
+
+export interface LeaseState {
+  holder: string;
+  ttlMs: number;
+  expiresAt: number;
+}
+
+/** The typed client's surface (implemented in client.ts). */
+export interface ProxyControl {
+  listRules(): Promise<RuleSpec[]>;
+  addRule(rule: RuleSpec): Promise<RuleSpec>;
+  updateRule(name: string, rule: RuleSpec): Promise<RuleSpec>;
+  deleteRule(name: string): Promise<RuleCounters>;
+  reset(): Promise<void>;
+  metrics(): Promise<ProxyMetrics>;
+  /** Decisions with id > afterId (for polling the stream). */
+  decisions(afterId?: number): Promise<DecisionRecord[]>;
+  acquireLease(holder: string, ttlMs: number): Promise<LeaseState>;
+  renewLease(holder: string): Promise<LeaseState>;
+  releaseLease(holder: string): Promise<void>;
+}

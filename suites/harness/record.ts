@@ -1,0 +1,209 @@
+// The run record's shapes (design.md "Run record"): what history.jsonl, verdict.json and meta.json hold.
+// Observers, workloads and fault schedules append events; checkers read them; reports render them.
+// Imports nothing but types, so reports/ may depend on it.
+
+/** Truth values of a verdict: composing keeps the worst (false > unknown > true). */
+export type Validity = true | false | 'unknown';
+
+/** Fields every history event has. */
+export interface EventBase {
+  /** Position in the history, from 1, strictly increasing: evidence points at these. */
+  id: number;
+  /** Monotonic milliseconds since the run started: order and durations. */
+  t: number;
+  /** Epoch milliseconds: for people. */
+  ts: number;
+  /** The scenario this event belongs to, when a run has several. */
+  scenario?: string;
+}
+
+export type WatchedKind =
+  | 'SystemBackup'
+  | 'BackupBackingImage'
+  | 'BackingImage'
+  | 'BackupTarget'
+  | 'Backup'
+  | 'BackupVolume'
+  | 'Volume';
+
+/** The parts of an object the checkers and reports use. */
+export interface ObservedObject {
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    finalizers?: string[];
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+/** One watch event, or one difference found by a relist. */
+export interface WatchEvent extends EventBase {
+  type: 'watch';
+  kind: WatchedKind;
+  verb: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** `watch` for a streamed event, `relist` for a difference the watchdog's relist found. */
+  source: 'watch' | 'relist';
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion: string;
+  object: ObservedObject;
+}
+
+/** A stretch of time in which the observer may have missed events of a kind. */
+export interface GapEvent extends EventBase {
+  type: 'gap';
+  kind: WatchedKind;
+  /** `t` of the start of the gap; the event's own `t` is its end. */
+  from: number;
+  reason: string;
+}
+
+/** A client operation: invoke, then ok | fail | info (indeterminate), paired by opId. */
+export interface OpEvent extends EventBase {
+  type: 'op';
+  /** Who acted: `workload`, `nemesis` (cluster faults, the sync hammer), `k6`, `runner`. */
+  process: string;
+  opId: number;
+  f: string;
+  phase: 'invoke' | 'ok' | 'fail' | 'info';
+  value?: unknown;
+  error?: string;
+}
+
+/** A fault rule armed, changed or removed at the proxy: fault windows come from these. */
+export interface RuleEvent extends EventBase {
+  type: 'rule';
+  action: 'add' | 'update' | 'remove' | 'expired';
+  /** The rule as JSON (fault-injectors' RuleSpec). */
+  rule: { name: string; type: string } & Record<string, unknown>;
+  /** Matched and applied counts, on removal. */
+  counters?: { matched: number; applied: number };
+  /** Why it was armed: the schedule phase or the reactive trigger that fired. */
+  reason?: string;
+}
+
+/** A proxy decision that did something (pass decisions stay in faults.jsonl only). */
+export interface FaultEvent extends EventBase {
+  type: 'fault';
+  /** The proxy's DecisionRecord as JSON. */
+  decision: {
+    id: number;
+    ts: number;
+    op: string;
+    bucket?: string;
+    key?: string;
+    prefix?: string;
+    rule: string | null;
+    action: string;
+    delayMs?: number;
+    status?: number;
+    hiddenKeys?: string[];
+  } & Record<string, unknown>;
+}
+
+/** The schedule moved to another phase. */
+export interface PhaseEvent extends EventBase {
+  type: 'phase';
+  name: 'setup' | 'baseline' | 'faults' | 'heal' | 'quiescence' | 'check' | 'teardown';
+}
+
+/** The backup store as read directly from MinIO (not through the proxy), for the dual-view check. */
+export interface StoreEvent extends EventBase {
+  type: 'store';
+  backingImageConfigs: {
+    backingImage: string;
+    key: string;
+    /** Empty string while in progress (Longhorn's definition). */
+    completeTime: string;
+    size?: string;
+    blockCount?: string;
+  }[];
+  systemBackups: { name: string; version: string; hasConfig: boolean; hasZip: boolean }[];
+  objectCount: number;
+}
+
+/** A log line worth keeping next to the events (simulator controllers, runner notices). */
+export interface LogEvent extends EventBase {
+  type: 'log';
+  level: 'debug' | 'info' | 'warn' | 'error';
+  source: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+export type HistoryEvent =
+  | WatchEvent
+  | GapEvent
+  | OpEvent
+  | RuleEvent
+  | FaultEvent
+  | PhaseEvent
+  | StoreEvent
+  | LogEvent;
+
+/** An event before the history gives it an id and times. */
+export type NewEvent = HistoryEvent extends infer E
+  ? E extends HistoryEvent
+    ? Omit<E, 'id' | 't' | 'ts'> & { t?: number; ts?: number }
+    : never
+  : never;
+
+/** One invariant judged over one scope (a scenario, one system backup, one BackupBackingImage). */
+export interface CheckResult {
+  /** Invariant id, e.g. `no-stuck-state`, `progress-reaches-100`. */
+  name: string;
+  valid: Validity;
+  /** `warn` findings (the race witness) never make a run fail. */
+  severity: 'error' | 'warn';
+  message: string;
+  /** History event ids that show why. */
+  evidence: number[];
+  scenario?: string;
+  /** The system backup iteration the check is about, when it is about one. */
+  iteration?: number;
+  /** The object the check is about, e.g. `BackupBackingImage/bi-1-3677a8e8`. */
+  subject?: string;
+}
+
+export interface Verdict {
+  valid: Validity;
+  checks: CheckResult[];
+}
+
+export interface ScenarioInfo {
+  name: string;
+  description: string;
+  iterations: number;
+}
+
+export interface RunMeta {
+  runId: string;
+  seed: number;
+  profile: string;
+  env: 'local' | 'kube';
+  startedAt: string;
+  finishedAt?: string;
+  /** The one-line command that repeats this run. */
+  repro: string;
+  longhorn: {
+    /** A Longhorn version, or the simulator's behaviour set. */
+    version: string;
+    simulated: boolean;
+    bugs?: string[];
+  };
+  tools: Record<string, string>;
+  scenarios: ScenarioInfo[];
+  /** Factor applied to Longhorn's timings by the simulator (1 on a real cluster). */
+  timeFactor: number;
+  /** A non-final state unchanged for longer than this is stuck. */
+  stallWindowMs: number;
+  argv?: string[];
+  coLoad?: { exitCode: number; thresholdsBreached: boolean; summaryFile?: string };
+}
