@@ -6,38 +6,72 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import tseslint from 'typescript-eslint';
 
-const top = ['cli', 'suites', 'fault-injectors', 'fixtures', 'reports', 'load', 'bench', 'test-support', 'common'];
-const except = (...allowed) => top.filter((f) => !allowed.includes(f)).map((f) => `./${f}`);
-
-/** Each zone: files under `target` may not import from `from`. */
-const zones = [
-  // The shared leaf: clock, seeded random, errors. It knows nothing of the rest.
-  { target: './common', from: except('common') },
-  // The fault proxy and cluster faults work on their own, outside any suite.
-  { target: './fault-injectors', from: except('fault-injectors', 'common') },
-  // Environments, tools, CRDs and the simulator never see suites, oracles or reports.
-  { target: './fixtures', from: except('fixtures', 'fault-injectors', 'common') },
-  // The simulator must not know the answer: nothing but its CRD types and the shared leaf.
-  {
-    target: './fixtures/simulator',
-    from: ['./fixtures/local', './fixtures/kind', './fixtures/toolchain', './fault-injectors'],
-  },
-  // Reports are rendered from the run record; the record's types live in suites/harness.
-  { target: './reports', from: except('reports', 'common', 'suites') },
-  { target: './reports', from: ['./suites/oracles', './suites/workloads', './suites/runner', './suites/specs'] },
-  // k6 scripts and their runner stand alone.
-  { target: './load', from: except('load', 'common') },
-  // Inside suites: the harness is the base; oracles and workloads build on it; the runner composes.
-  { target: './suites/harness', from: except('suites', 'common') },
-  { target: './suites/harness', from: ['./suites/oracles', './suites/workloads', './suites/runner'] },
-  { target: './suites/oracles', from: except('suites', 'common', 'fixtures') },
-  { target: './suites/oracles', from: ['./suites/workloads', './suites/runner', './fixtures/local', './fixtures/kind', './fixtures/simulator', './fixtures/toolchain'] },
-  { target: './suites/workloads', from: except('suites', 'common', 'fixtures', 'load', 'fault-injectors') },
-  { target: './suites/workloads', from: ['./suites/oracles', './suites/runner'] },
+const top = [
+  'cli',
+  'suites',
+  'fault-injectors',
+  'fixtures',
+  'reports',
+  'load',
+  'bench',
+  'test-support',
+  'common',
 ];
+/** Each zone: files under `target` may not import from `from`. Test files may also use test-support/. */
+const zonesFor = (testFile) => {
+  const except = (...allowed) =>
+    top.filter((f) => !allowed.includes(f) && !(testFile && f === 'test-support')).map((f) => `./${f}`);
+  return [
+    // The shared leaf: clock, seeded random, errors. It knows nothing of the rest.
+    { target: './common', from: except('common') },
+    // The fault proxy and cluster faults work on their own, outside any suite.
+    { target: './fault-injectors', from: except('fault-injectors', 'common') },
+    // Environments, tools, CRDs and the simulator never see suites, oracles or reports.
+    { target: './fixtures', from: except('fixtures', 'fault-injectors', 'common') },
+    // The simulator must not know the answer: nothing but its CRD types and the shared leaf.
+    {
+      target: './fixtures/simulator',
+      from: ['./fixtures/local', './fixtures/kind', './fixtures/toolchain', './fault-injectors'],
+    },
+    // Reports are rendered from the run record; the record's types live in suites/harness.
+    { target: './reports', from: except('reports', 'common', 'suites') },
+    {
+      target: './reports',
+      from: ['./suites/oracles', './suites/workloads', './suites/runner', './suites/specs'],
+    },
+    // k6 scripts and their runner stand alone.
+    { target: './load', from: except('load', 'common') },
+    // Inside suites: the harness is the base; oracles and workloads build on it; the runner composes.
+    { target: './suites/harness', from: except('suites', 'common') },
+    { target: './suites/harness', from: ['./suites/oracles', './suites/workloads', './suites/runner'] },
+    { target: './suites/oracles', from: except('suites', 'common', 'fixtures') },
+    {
+      target: './suites/oracles',
+      from: [
+        './suites/workloads',
+        './suites/runner',
+        './fixtures/local',
+        './fixtures/kind',
+        './fixtures/simulator',
+        './fixtures/toolchain',
+      ],
+    },
+    { target: './suites/workloads', from: except('suites', 'common', 'fixtures', 'load', 'fault-injectors') },
+    { target: './suites/workloads', from: ['./suites/oracles', './suites/runner'] },
+  ];
+};
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/out/**', 'bench/out/**', 'test-results/**', 'load/scripts/**', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'reports/out/**',
+      'bench/out/**',
+      'test-results/**',
+      'load/scripts/**',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -47,7 +81,7 @@ export default tseslint.config(
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
     },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-restricted-paths': ['error', { zones: zonesFor(false) }],
       'import-x/no-cycle': ['error', { maxDepth: 3 }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -58,7 +92,10 @@ export default tseslint.config(
   {
     // Mocha specs use `this` for timeouts and chai-less asserts; non-null assertions are fine in tests.
     files: ['**/*.test.ts', '**/*.spec.ts', 'bench/**/*.ts', 'test-support/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'import-x/no-restricted-paths': ['error', { zones: zonesFor(true) }],
+    },
   },
   {
     // Browser code embedded in the single-file report.
