@@ -1,0 +1,10 @@
+// Reports: the run record writer/reader, and JUnit, HTML and terminal renderings made from the record only.
+export {
+  RunRecordWriter,
+  readHistory,
+  readDecisions,
+  readMeta,
+  readVerdict,
+  RECORD_FILES,
+  type DecisionLine,
+} from './record/index.js';

@@ -1,0 +1,158 @@
+// Streams a run record to disk (design.md "Run record"): history and decisions one JSON a line, meta and
+// verdict as whole files. The history is never held whole in memory; only lines not yet flushed are.
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../../common/index.js';
+import type { HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
+import { RECORD_FILES } from './files.js';
+
+/** Lines gathered before one stream write: fewer, larger writes keep 100k events/s cheap. */
+const BATCH_BYTES = 64 * 1024;
+
+/** One append-only JSON-lines file with its own backpressure: the caller enqueues synchronously. */
+class JsonLinesSink {
+  private readonly stream: WriteStream;
+  private batch: string[] = [];
+  private batchBytes = 0;
+  private blocked = false;
+  private failure: Error | undefined;
+  private scheduled = false;
+
+  constructor(readonly path: string) {
+    this.stream = createWriteStream(path, { flags: 'a' });
+    this.stream.on('error', (error) => {
+      this.failure = error;
+    });
+    this.stream.on('drain', () => {
+      this.blocked = false;
+      this.flush();
+    });
+  }
+
+  enqueue(line: string): void {
+    if (this.failure) throw this.failure;
+    this.batch.push(line);
+    this.batchBytes += line.length;
+    if (this.batchBytes >= BATCH_BYTES) this.flush();
+    else if (!this.scheduled) {
+      // A trickle of events still reaches the disk within one turn of the event loop.
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** Lines enqueued but not yet handed to the stream: what a fast producer makes this sink hold. */
+  get pendingBytes(): number {
+    return this.batchBytes + this.stream.writableLength;
+  }
+
+  private flush(): void {
+    if (this.blocked || this.batch.length === 0 || this.stream.destroyed) return;
+    const chunk = this.batch.join('');
+    this.batch = [];
+    this.batchBytes = 0;
+    if (!this.stream.write(chunk)) this.blocked = true;
+  }
+
+  /** Resolves once everything enqueued so far has been handed to the OS. */
+  async drained(): Promise<void> {
+    this.flush();
+    while (this.blocked || this.stream.writableNeedDrain) {
+      if (this.failure) throw this.failure;
+      await once(this.stream, 'drain');
+      this.flush();
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    await this.drained();
+    this.stream.end();
+    await once(this.stream, 'finish').catch((error: unknown) => {
+      this.failure ??= error as Error;
+    });
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** Writes `<runDir>/{history,faults}.jsonl`, `meta.json`, `verdict.json`. */
+export class RunRecordWriter {
+  private readonly history: JsonLinesSink;
+  private readonly decisions: JsonLinesSink;
+  private lastId = 0;
+  private closed = false;
+
+  private constructor(readonly runDir: string) {
+    this.history = new JsonLinesSink(join(runDir, RECORD_FILES.history));
+    this.decisions = new JsonLinesSink(join(runDir, RECORD_FILES.decisions));
+  }
+
+  /** Creates the run directory (and parents) and opens the streams. */
+  static async create(runDir: string): Promise<RunRecordWriter> {
+    try {
+      await mkdir(runDir, { recursive: true });
+    } catch (error) {
+      throw new UsageError(`cannot create run directory ${runDir}`, { cause: error });
+    }
+    return new RunRecordWriter(runDir);
+  }
+
+  /** Enqueues one history event; ids must increase strictly (evidence points at them). */
+  append(event: HistoryEvent): void {
+    this.assertOpen();
+    if (!Number.isInteger(event.id) || event.id <= this.lastId) {
+      throw new UsageError(
+        `history event id ${event.id} does not follow ${this.lastId} (ids increase from 1)`,
+      );
+    }
+    this.lastId = event.id;
+    this.history.enqueue(JSON.stringify(event) + '\n');
+  }
+
+  /** Enqueues one proxy decision (faults.jsonl), as the proxy reported it. */
+  appendDecision(decision: object): void {
+    this.assertOpen();
+    this.decisions.enqueue(JSON.stringify(decision) + '\n');
+  }
+
+  /** Bytes enqueued and not yet written, over both streams. */
+  get pendingBytes(): number {
+    return this.history.pendingBytes + this.decisions.pendingBytes;
+  }
+
+  /** For a producer that can wait: resolves when the enqueued lines are written. */
+  async drained(): Promise<void> {
+    await Promise.all([this.history.drained(), this.decisions.drained()]);
+  }
+
+  async writeMeta(meta: RunMeta): Promise<void> {
+    await this.writeJson(RECORD_FILES.meta, meta);
+  }
+
+  async writeVerdict(verdict: Verdict): Promise<void> {
+    await this.writeJson(RECORD_FILES.verdict, verdict);
+  }
+
+  /** Flushes and closes both streams; the record is complete on disk when this resolves. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.history.close(), this.decisions.close()]);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new UsageError(`run record ${this.runDir} is already closed`);
+  }
+
+  /** Write then rename, so a reader never sees half a meta.json or verdict.json. */
+  private async writeJson(name: string, value: unknown): Promise<void> {
+    const path = join(this.runDir, name);
+    await writeFile(`${path}.tmp`, JSON.stringify(value, null, 2) + '\n');
+    await rename(`${path}.tmp`, path);
+  }
+}
