@@ -177,10 +177,15 @@ export interface Verdict {
   checks: CheckResult[];
 }
 
+/** How a scenario's faults are judged (design.md "Invariants"): benign faults must not change the outcome. */
+export type FaultClass = 'none' | 'benign' | 'destructive';
+
 export interface ScenarioInfo {
   name: string;
   description: string;
   iterations: number;
+  /** Which invariant set applies; absent in records written before it existed (read as `benign`). */
+  faultClass?: FaultClass;
 }
 
 export interface RunMeta {
