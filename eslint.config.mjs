@@ -41,6 +41,8 @@ const zonesFor = (testFile) => {
     },
     // k6 scripts and their runner stand alone.
     { target: './load', from: except('load', 'common') },
+    // Suites drive everything but are driven only by the CLI and benchmarks.
+    { target: './suites', from: ['./cli', './bench'] },
     // Inside suites: the harness is the base; oracles and workloads build on it; the runner composes.
     { target: './suites/harness', from: except('suites', 'common') },
     { target: './suites/harness', from: ['./suites/oracles', './suites/workloads', './suites/runner'] },
