@@ -2,3 +2,6 @@
 export type * from './record.js';
 export { History, type HistoryOptions, type HistorySink } from './history.js';
 export { worst, worstOf, composeVerdict, mergeVerdicts, checkSafe, crashedCheck } from './verdict.js';
+export { HistoryTap, OpRecorder, type HistoryListener } from './tap.js';
+export { chaosEnv, readChaosEnv, parseDuration, type ChaosEnv } from './env.js';
+export { wilsonInterval, soakSummary, type RateEstimate, type SoakSummary } from './stats.js';
