@@ -1,14 +1,86 @@
-// lhchaos tools: placeholder registration while the command is being built (see the open issue).
+// lhchaos tools: build or locate the pinned tools (install) and show where each comes from (list).
 import type { Command } from 'commander';
-import { UsageError } from '../../common/index.js';
+import { formatSize, installTools, listTools } from '../../fixtures/toolchain/index.js';
+import type { ToolProgress } from '../../fixtures/toolchain/index.js';
 import type { CliIo } from '../program.js';
 
-export function registerTools(program: Command, _io: CliIo): void {
-  program
+/** On a terminal a build's elapsed time rewrites one line; in logs every report is a line of its own. */
+function progressPrinter(stream: NodeJS.WritableStream): {
+  print: (event: ToolProgress) => void;
+  end: () => void;
+} {
+  const tty = (stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
+  let open = false;
+  const end = (): void => {
+    if (open) stream.write('\n');
+    open = false;
+  };
+  const print = (event: ToolProgress): void => {
+    if (tty && event.phase === 'tick') {
+      stream.write(`\r${event.message}`);
+      open = true;
+      return;
+    }
+    end();
+    stream.write(`${event.message}\n`);
+  };
+  return { print, end };
+}
+
+export function registerTools(program: Command, io: CliIo): void {
+  const tools = program
     .command('tools')
-    .description('(being built)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('lhchaos tools is not built yet');
+    .description('build or locate the pinned etcd, apiextensions-apiserver, MinIO, k6, kind and actionlint');
+
+  tools
+    .command('install')
+    .description(
+      'build the named tools (all by default) into the cache outside the clone; skip what is there',
+    )
+    .argument('[names...]', 'tools to install')
+    .option('--force', 'rebuild even when a pinned build is cached')
+    .action(async (names: string[], opts: { force?: boolean }) => {
+      const progress = progressPrinter(io.stderr);
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const results = await installTools(names, {
+          force: opts.force === true,
+          onProgress: progress.print,
+          signal: abort.signal,
+        });
+        for (const r of results) {
+          const how = r.built
+            ? `built in ${Math.round(r.elapsedMs / 1000)} s, ${formatSize(r.sizeBytes ?? 0)}`
+            : r.status === 'cached'
+              ? 'cached'
+              : `from ${r.status === 'env' ? 'env var' : 'PATH'}`;
+          io.stdout.write(`${r.name} ${r.version}: ${r.path} (${how})\n`);
+        }
+      } finally {
+        progress.end();
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
+
+  tools
+    .command('list')
+    .description('show each tool, its pinned version and where its binary comes from (builds nothing)')
+    .option('--json', 'print the rows as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await listTools();
+      if (opts.json) {
+        io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const width = (key: 'name' | 'version' | 'status'): number =>
+        Math.max(...rows.map((r) => r[key].length));
+      const [n, v, s] = [width('name'), width('version'), width('status')];
+      for (const r of rows) {
+        io.stdout.write(
+          `${r.name.padEnd(n)}  ${r.version.padEnd(v)}  ${r.status.padEnd(s)}  ${r.path ?? '(run: lhchaos tools install)'}\n`,
+        );
+      }
     });
 }

@@ -1,0 +1,72 @@
+// lhchaos tools, run in-process through runCli against the real tool cache.
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { TOOL_NAMES } from '../../fixtures/toolchain/index.js';
+import { runCli } from '../program.js';
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await runCli(argv, { stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('lhchaos tools', () => {
+  it('fails with exit 2 on an unknown subcommand', async () => {
+    const result = await cli('tools', 'frobnicate');
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown command 'frobnicate'/);
+  });
+
+  it('fails with exit 2 on an unknown flag', async () => {
+    assert.equal((await cli('tools', 'list', '--colour')).code, 2);
+    assert.equal((await cli('tools', 'install', '--fast')).code, 2);
+  });
+
+  it('fails with exit 2 on an unknown tool, naming it and the valid ones', async () => {
+    const result = await cli('tools', 'install', 'kind', 'kubectl');
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /unknown tool 'kubectl'; valid tools: etcd, apiextensions-apiserver, minio, k6/,
+    );
+    assert.equal(result.stdout, '', 'nothing was installed before the names were checked');
+  });
+
+  it('lists every tool as JSON', async () => {
+    const result = await cli('tools', 'list', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const rows = JSON.parse(result.stdout) as { name: string; status: string; path: string | null }[];
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      [...TOOL_NAMES],
+    );
+    for (const row of rows) assert.notEqual(row.status, 'missing', `${row.name} is missing`);
+  });
+
+  it('lists every tool as a table', async () => {
+    const result = await cli('tools', 'list');
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, TOOL_NAMES.length);
+    assert.match(lines[0]!, /^etcd\s+v3\.6\.16\s+(cached|env|path)\s+\/\S+\/etcd$/);
+  });
+
+  it('installs already present tools without building them', async () => {
+    const result = await cli('tools', 'install', 'kind', 'etcd');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /^kind v0\.33\.0: \/\S+ \((cached|from env var|from PATH)\)\netcd v3\.6\.16: /,
+    );
+    assert.doesNotMatch(result.stderr, /building/);
+  });
+});
