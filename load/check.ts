@@ -1,0 +1,54 @@
+// Turns a co-load result into a check for the verdict: a threshold breach is a warning unless the profile
+// makes it a failure; a k6 that failed to run leaves the check undecided.
+import type { RunK6Result } from './runner.js';
+
+/** Shaped like suites/harness CheckResult (load/ may not import suites, so the shape is repeated here). */
+export interface CoLoadCheck {
+  name: 'co-load-thresholds';
+  valid: true | false | 'unknown';
+  severity: 'error' | 'warn';
+  message: string;
+  evidence: number[];
+}
+
+export function coLoadCheck(
+  result: Pick<RunK6Result, 'exitCode' | 'thresholdsBreached' | 'summary' | 'stderrTail'>,
+  { breachIsFailure = false }: { breachIsFailure?: boolean } = {},
+): CoLoadCheck {
+  const severity = breachIsFailure ? 'error' : 'warn';
+  const total = result.summary?.total;
+  const measured =
+    total === undefined
+      ? ''
+      : ` (${total.count} operations, error rate ${(total.errorRate * 100).toFixed(2)}%, p95 ${total.p95Ms.toFixed(0)} ms)`;
+  if (result.thresholdsBreached) {
+    const crossed = Object.entries(result.summary?.thresholds ?? {}).flatMap(([metric, results]) =>
+      results.filter((r) => !r.ok).map((r) => `${metric} ${r.condition}`),
+    );
+    const which = crossed.length > 0 ? `: ${crossed.join(', ')}` : '';
+    return {
+      name: 'co-load-thresholds',
+      valid: false,
+      severity,
+      message: `k6 co-load crossed its thresholds (exit 99)${which}${measured}`,
+      evidence: [],
+    };
+  }
+  if (result.exitCode !== 0) {
+    const lastLine = result.stderrTail.trim().split('\n').at(-1) ?? '';
+    return {
+      name: 'co-load-thresholds',
+      valid: 'unknown',
+      severity,
+      message: `k6 co-load failed with exit code ${result.exitCode}: ${lastLine}`,
+      evidence: [],
+    };
+  }
+  return {
+    name: 'co-load-thresholds',
+    valid: true,
+    severity,
+    message: `k6 co-load stayed within its thresholds${measured}`,
+    evidence: [],
+  };
+}

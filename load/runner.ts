@@ -1,0 +1,120 @@
+// Runs the k6 S3 co-load as a child process beside the system backups: exit code 99 is a threshold
+// breach (recorded, not an error), any other non-zero code is a k6 failure with its stderr tail.
+import { spawn } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { EnvironmentError, systemClock } from '../common/index.js';
+import {
+  absoluteSummaryPath,
+  DEFAULT_SCRIPT,
+  k6Environment,
+  validateOptions,
+  type RunK6Options,
+} from './options.js';
+import { readSummary, type CoLoadSummary } from './summary.js';
+
+/** k6's exit code when thresholds were crossed (errext/exitcodes: ThresholdsHaveFailed). */
+export const K6_THRESHOLDS_FAILED = 99;
+const TAIL_BYTES = 4096;
+
+export interface RunK6Result {
+  /** k6's exit code; -1 when it was ended by a signal. */
+  exitCode: number;
+  /** Exit code 99: the run went through but its error-rate or p95 threshold was crossed. */
+  thresholdsBreached: boolean;
+  /** k6 itself failed (bad script, bad config, crash): any exit code other than 0 and 99. */
+  failed: boolean;
+  /** The script's JSON summary, or null when k6 wrote none. */
+  summary: CoLoadSummary | null;
+  summaryPath: string;
+  durationMs: number;
+  /** The script's text summary (k6's stdout). */
+  stdout: string;
+  /** The last few KB of k6's stderr (its log and error messages). */
+  stderrTail: string;
+}
+
+/** Keeps the last `limit` bytes of a stream. */
+class Tail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly limit: number) {}
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - (this.chunks[0]?.length ?? 0) >= this.limit && this.chunks.length > 1) {
+      this.size -= this.chunks.shift()?.length ?? 0;
+    }
+  }
+  text(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
+  }
+}
+
+/**
+ * Runs k6 on the co-load script and resolves when it has exited. On abort, k6 gets SIGINT (it stops the
+ * scenario and still runs its teardown, which deletes what it wrote), SIGKILL after `abortGraceMs`, and the
+ * promise rejects with the signal's reason once the process is gone.
+ */
+export async function runK6(options: RunK6Options): Promise<RunK6Result> {
+  validateOptions(options);
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const clock = options.clock ?? systemClock;
+  const summaryPath = absoluteSummaryPath(options);
+  await mkdir(dirname(summaryPath), { recursive: true });
+  // A summary left by an earlier run must not pass for this one's.
+  await rm(summaryPath, { force: true });
+
+  const started = clock.monotonic();
+  const child = spawn(options.k6Path, ['run', '--quiet', '--no-color', options.script ?? DEFAULT_SCRIPT], {
+    env: k6Environment(options, process.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr = new Tail(TAIL_BYTES);
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+
+  let killTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    child.kill('SIGINT');
+    killTimer = setTimeout(() => child.kill('SIGKILL'), options.abortGraceMs ?? 30_000);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  let exit: { code: number | null; signal: NodeJS.Signals | null };
+  try {
+    exit = await new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code, sig) => resolve({ code, signal: sig }));
+    });
+  } catch (error) {
+    throw new EnvironmentError(`could not start k6 at ${options.k6Path}`, { cause: error });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    clearTimeout(killTimer);
+  }
+  const durationMs = clock.monotonic() - started;
+  if (signal?.aborted) throw signal.reason;
+
+  const exitCode = exit.code ?? -1;
+  let stderrTail = stderr.text();
+  let summary: CoLoadSummary | null = null;
+  try {
+    summary = await readSummary(summaryPath);
+  } catch (error) {
+    stderrTail += `\n[lhchaos] ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return {
+    exitCode,
+    thresholdsBreached: exitCode === K6_THRESHOLDS_FAILED,
+    failed: exitCode !== 0 && exitCode !== K6_THRESHOLDS_FAILED,
+    summary,
+    summaryPath,
+    durationMs,
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderrTail,
+  };
+}
