@@ -1,0 +1,82 @@
+// report.html: one self-contained file (no network): page script, styles, Apache ECharts and the report data
+// are all inlined; the data sits in a JSON script tag with `<` escaped so no `</script>` can end it early.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { RunMeta, Verdict } from '../../suites/harness/index.js';
+import { buildReportData } from './model.js';
+
+export { buildReportData, type ReportData } from './model.js';
+
+const require = createRequire(import.meta.url);
+let assets: Promise<{ echarts: string; app: string; css: string }> | undefined;
+
+/** Read once per process: the renderer may run for many records (tests, the benchmark). */
+function loadAssets(): Promise<{ echarts: string; app: string; css: string }> {
+  assets ??= Promise.all([
+    readFile(require.resolve('echarts/dist/echarts.min.js'), 'utf8'),
+    readFile(new URL('./client/app.js', import.meta.url), 'utf8'),
+    readFile(new URL('./client/style.css', import.meta.url), 'utf8'),
+  ]).then(([echarts, app, css]) => ({ echarts, app, css }));
+  return assets;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Inline script text must not contain `</script`; inside JS strings and regexes `<\/` means the same. */
+const inlineScript = (code: string): string => code.replace(/<\/(script)/gi, '<\\/$1');
+
+/** JSON inside a script tag: `<`, U+2028 and U+2029 escaped, so the data cannot close the tag. */
+export function embedJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+const VERDICT_TEXT = { true: 'PASS', false: 'FAIL', unknown: 'UNKNOWN' } as const;
+
+export async function renderHtml(runDir: string, meta: RunMeta, verdict: Verdict): Promise<string> {
+  const [data, { echarts, app, css }] = await Promise.all([
+    buildReportData(runDir, meta, verdict),
+    loadAssets(),
+  ]);
+  const verdictText = VERDICT_TEXT[String(verdict.valid) as keyof typeof VERDICT_TEXT];
+  const title = `lhchaos ${meta.runId}: ${verdictText}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${css}</style>
+</head>
+<body>
+<header id="top" class="verdict-${escapeHtml(String(verdict.valid))}">
+  <div class="verdict" id="verdict">${verdictText}</div>
+  <div class="run">
+    <div><b>${escapeHtml(meta.runId)}</b> · ${escapeHtml(meta.profile)} · Longhorn ${escapeHtml(meta.longhorn.version)}${meta.longhorn.simulated ? ' (simulated)' : ''} · seed ${meta.seed}</div>
+    <div class="repro"><span>repro</span> <code id="repro">${escapeHtml(meta.repro)}</code> <button id="copy-repro" type="button">copy</button></div>
+  </div>
+</header>
+<main>
+  <section><h2>Checks</h2><div id="checks"></div></section>
+  <section id="evidence" hidden><h2>Evidence <button id="close-evidence" type="button">close</button></h2><div id="evidence-body"></div></section>
+  <section>
+    <h2>Timeline</h2>
+    <div class="filters"><label>resource <input id="resource-filter" type="search" placeholder="e.g. bi-2 or SystemBackup"></label> <span id="timeline-note"></span></div>
+    <div id="timeline"></div>
+  </section>
+  <section><h2>Fault rules</h2><div id="rules"></div></section>
+  <section>
+    <h2>Events <span id="event-count"></span></h2>
+    <div class="filters" id="event-filters"><label>text <input id="event-text" type="search"></label></div>
+    <div id="events" tabindex="0"><div id="events-spacer"><div id="events-rows"></div></div></div>
+  </section>
+</main>
+<script type="application/json" id="report-data">${embedJson(data)}</script>
+<script>${inlineScript(echarts)}</script>
+<script>${inlineScript(app)}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,28 @@
+// renderReports: junit.xml and report.html from the files of a run record (never from live objects), so
+// `lhchaos report RUN_DIR` and the end of a run produce the same output (style.md lesson 11).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Verdict } from '../suites/harness/index.js';
+import { renderHtml } from './html/index.js';
+import { buildJunitXml } from './junit/junit.js';
+import { indexEvidence } from './model/evidence.js';
+import { RECORD_FILES, readMeta, readVerdict } from './record/index.js';
+
+export interface RenderOptions {
+  /** A verdict from re-checking the history; default: the record's verdict.json. */
+  verdict?: Verdict;
+}
+
+export async function renderReports(
+  runDir: string,
+  options: RenderOptions = {},
+): Promise<{ junitPath: string; htmlPath: string }> {
+  const meta = await readMeta(runDir);
+  const verdict = options.verdict ?? (await readVerdict(runDir));
+  const junitPath = join(runDir, RECORD_FILES.junit);
+  const htmlPath = join(runDir, RECORD_FILES.html);
+  const evidence = await indexEvidence(runDir, verdict);
+  await writeFile(junitPath, buildJunitXml(meta, verdict, evidence));
+  await writeFile(htmlPath, await renderHtml(runDir, meta, verdict));
+  return { junitPath, htmlPath };
+}

@@ -1,0 +1,3 @@
+// Test records for reports' tests and benchmarks (not used by runs).
+export { writeRaceRecord, SCENARIO, type RecordOptions } from './records.js';
+export { HistoryBuilder } from './builder.js';
