@@ -1,14 +1,110 @@
-// lhchaos env: placeholder registration while the command is being built (see the open issue).
+// lhchaos env up|down|status: the embedded local environment (etcd, apiextensions-apiserver, MinIO).
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../common/index.js';
-import type { CliIo } from '../program.js';
+import { ExitCode } from '../../common/index.js';
+import {
+  environmentStatus,
+  startLocalEnvironment,
+  stopLocalEnvironment,
+  type EnvironmentStatus,
+} from '../../fixtures/local/index.js';
+import { setExitCode, type CliIo } from '../program.js';
 
-export function registerEnv(program: Command, _io: CliIo): void {
-  program
+export const DEFAULT_ENV_DIR = '.lhchaos/env';
+
+interface DirOptions {
+  dir: string;
+  json?: boolean;
+}
+
+function describeStatus(status: EnvironmentStatus): string {
+  if (status.state === 'absent') return `no local environment in ${status.dir}\n`;
+  const lines = [`local environment in ${status.dir}: ${status.state}`];
+  for (const p of status.processes) {
+    lines.push(
+      `  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} port ${String(p.port).padEnd(6)} ${p.alive ? 'alive' : 'DEAD'}  log ${p.logFile}`,
+    );
+  }
+  if (status.env) {
+    lines.push(
+      `  kubeconfig ${status.env.kubeconfig}`,
+      `  api server ${status.env.apiServer.url}`,
+      `  s3 ${status.env.s3.endpoint}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerEnv(program: Command, io: CliIo): void {
+  const env = program
     .command('env')
-    .description('(being built)')
-    .allowUnknownOption()
+    .description('embedded local environment: etcd, apiextensions-apiserver with the Longhorn CRDs, MinIO')
+    // Without a subcommand, or with an unknown one, commander would print help and exit 0; that is bad usage.
     .action(() => {
-      throw new UsageError('lhchaos env is not built yet');
+      env.error(`lhchaos env: expected a subcommand (up, down, status)`, {
+        exitCode: ExitCode.usage,
+        code: 'lhchaos.usage',
+      });
     });
+  const dirOption = (command: Command) =>
+    command.option('--dir <dir>', 'environment directory', DEFAULT_ENV_DIR).option('--json', 'print JSON');
+
+  dirOption(
+    env.command('up').description('start the environment; writes DIR/kubeconfig and DIR/env.json'),
+  ).action(async (opts: DirOptions) => {
+    const abort = new AbortController();
+    // Ctrl-C while starting stops what was started; once `up` returns, the processes run on their own.
+    const onSigint = (): void => abort.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const started = await startLocalEnvironment({
+        dir: opts.dir,
+        signal: abort.signal,
+        onProgress: (message) => io.stderr.write(`${message}\n`),
+      });
+      if (opts.json) {
+        io.stdout.write(`${JSON.stringify(started.env, null, 2)}\n`);
+        return;
+      }
+      const seconds = ((started.timings.total ?? 0) / 1000).toFixed(1);
+      io.stdout.write(
+        [
+          `local environment up in ${seconds} s`,
+          `  env.json    ${resolve(started.dir, 'env.json')}`,
+          `  kubeconfig  ${started.env.kubeconfig} (context lhchaos-local)`,
+          `  api server  ${started.env.apiServer.url}`,
+          `  s3          ${started.env.s3.endpoint} bucket ${started.env.s3.bucket}`,
+          `check it:     lhchaos env status --dir ${opts.dir}`,
+          `stop it:      lhchaos env down --dir ${opts.dir}`,
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  });
+
+  dirOption(env.command('down').description('stop the environment and remove its data'))
+    .option('--keep', 'keep data, logs and env.json for a post-mortem')
+    .action(async (opts: DirOptions & { keep?: boolean }) => {
+      const t0 = performance.now();
+      const result = await stopLocalEnvironment(opts.dir, { keep: opts.keep === true });
+      if (opts.json) {
+        io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      if (result.stopped.length === 0)
+        io.stdout.write(`no environment processes recorded in ${result.dir}\n`);
+      for (const s of result.stopped) io.stdout.write(`${s.name} (pid ${s.pid}): ${s.outcome}\n`);
+      const what = result.removed ? 'data removed' : 'data kept';
+      io.stdout.write(`down in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${what}\n`);
+    });
+
+  dirOption(
+    env.command('status').description('which recorded processes are alive; exit 3 unless all are'),
+  ).action(async (opts: DirOptions, command: Command) => {
+    const status = await environmentStatus(opts.dir);
+    io.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : describeStatus(status));
+    if (status.state !== 'running') setExitCode(command, ExitCode.unknown);
+  });
 }
