@@ -110,11 +110,14 @@ export default function (data: { runPrefix: string }): void {
   }
 }
 
+/** With half of all requests failing, a key survives ten rounds with odds of 1 in 1024. */
+const CLEANUP_ROUNDS = 10;
+
 /** Deletes everything under the run prefix, retrying each failure a few times (faults may still be on). */
 export function teardown(data: { runPrefix: string }): void {
   if (config.keep) return;
   const tags = { phase: 'teardown' };
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < CLEANUP_ROUNDS; round++) {
     const keys: string[] = [];
     let token: string | undefined;
     let listed = true;
@@ -134,7 +137,7 @@ export function teardown(data: { runPrefix: string }): void {
       else failed++;
     }
     if (listed && failed === 0) return;
-    if (round === 4) {
+    if (round === CLEANUP_ROUNDS - 1) {
       cleanupLeft.add(failed);
       if (!listed) cleanupUnverified.add(1);
     }

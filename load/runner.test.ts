@@ -1,0 +1,152 @@
+// runK6 against a real MinIO with real k6: objects land under the run prefix only, the teardown removes
+// them, a threshold breach is exit 99 recorded as such, a broken script is a k6 failure, abort stops k6.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../common/index.js';
+import { coLoadCheck, runK6, type RunK6Options } from './index.js';
+import { listAll, startTestMinio, type TestMinio } from './minio.test-support.js';
+import { k6Binary } from './test-helpers.js';
+
+const BUCKET = 'backups';
+/** A key of "Longhorn's" that the load must leave alone. */
+const LONGHORN_KEY = 'backupstore/backing-images/bi-1/backing-image.cfg';
+
+describe('load: runK6 with real k6 and MinIO', function () {
+  let minio: TestMinio | undefined;
+  let dir = '';
+
+  before(async function () {
+    dir = await mkdtemp(join(tmpdir(), 'lhchaos-load-'));
+    minio = await startTestMinio();
+    await minio.client.makeBucket(BUCKET);
+    await minio.client.putObject(BUCKET, LONGHORN_KEY, Buffer.from('{"CompleteTime":"x"}'));
+  });
+
+  after(async function () {
+    await minio?.stop();
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  });
+
+  function options(overrides: Partial<RunK6Options>): RunK6Options {
+    assert.ok(minio);
+    return {
+      k6Path: k6Binary(),
+      endpoint: minio.endpoint,
+      accessKey: minio.accessKey,
+      secretKey: minio.secretKey,
+      region: 'us-east-1',
+      bucket: BUCKET,
+      prefix: 'lhchaos-k6/',
+      rate: 10,
+      durationSec: 2,
+      objectSizes: [512, 4096],
+      summaryPath: join(dir, 'summary.json'),
+      ...overrides,
+    };
+  }
+
+  async function assertLonghornKeyUntouched(): Promise<void> {
+    const all = await listAll(minio!.client, BUCKET, 'backupstore/');
+    assert.deepEqual([...all.entries()], [[LONGHORN_KEY, 20]]);
+  }
+
+  it('rejects a prefix inside Longhorn’s tree and a bad rate, naming the field, before starting k6', async function () {
+    await assert.rejects(runK6(options({ prefix: 'backupstore/x/' })), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.match(e.message, /prefix/);
+      return true;
+    });
+    await assert.rejects(
+      runK6(options({ rate: 0 })),
+      (e) => e instanceof UsageError && /rate/.test(e.message),
+    );
+  });
+
+  it('keeps what a run wrote when asked: the minio client finds exactly the objects the summary accounts for', async function () {
+    // `keep` rather than looking during the run: what the store holds after the run is fixed, so the count
+    // can be compared exactly with the summary instead of racing k6's writes.
+    const result = await runK6(
+      options({ durationSec: 4, keep: true, runId: 'keep-1', prefix: 'lhchaos-k6/a b+(c)/' }),
+    );
+    assert.equal(result.exitCode, 0, result.stderrTail);
+    assert.equal(result.thresholdsBreached, false);
+    const summary = result.summary!;
+    assert.equal(summary.runPrefix, 'lhchaos-k6/a b+(c)/keep-1/');
+    assert.ok(summary.ops.put.count > 0 && summary.ops.list.count + summary.ops.get.count > 0);
+    assert.equal(summary.total.errors, 0);
+
+    const stored = await listAll(minio!.client, BUCKET, 'lhchaos-k6/');
+    const written = summary.ops.put.count - summary.ops.put.errors;
+    const deleted = summary.ops.delete.count - summary.ops.delete.errors;
+    assert.equal(stored.size, written - deleted);
+    for (const [key, size] of stored) {
+      assert.ok(key.startsWith(summary.runPrefix!), key);
+      assert.equal(size, Number(key.split('-').at(-1)), `${key} holds the size its name says`);
+    }
+    await assertLonghornKeyUntouched();
+    assert.deepEqual(coLoadCheck(result), {
+      name: 'co-load-thresholds',
+      valid: true,
+      severity: 'warn',
+      message: coLoadCheck(result).message,
+      evidence: [],
+    });
+  });
+
+  it('deletes everything it wrote in the teardown', async function () {
+    const result = await runK6(options({ runId: 'clean-1' }));
+    assert.equal(result.exitCode, 0, result.stderrTail);
+    const summary = result.summary!;
+    assert.ok(summary.ops.put.count > 0);
+    assert.ok(summary.cleanup.deleted > 0 || summary.ops.put.count === summary.ops.delete.count);
+    assert.equal(summary.cleanup.left, 0);
+    assert.equal((await listAll(minio!.client, BUCKET, summary.runPrefix!)).size, 0);
+    await assertLonghornKeyUntouched();
+  });
+
+  it('records a breached p95 threshold as exit 99, a warning by default and a failure when asked', async function () {
+    const result = await runK6(options({ runId: 'slow-1', thresholds: { p95Ms: 0.001 } }));
+    assert.equal(result.exitCode, 99, result.stderrTail);
+    assert.equal(result.thresholdsBreached, true);
+    assert.equal(result.failed, false);
+    assert.equal(result.summary?.thresholdsBreached, true);
+    assert.deepEqual(result.summary?.thresholds.s3_op_duration, [{ condition: 'p(95)<0.001', ok: false }]);
+    const warn = coLoadCheck(result);
+    assert.equal(warn.valid, false);
+    assert.equal(warn.severity, 'warn');
+    assert.match(warn.message, /s3_op_duration p\(95\)<0\.001/);
+    assert.equal(coLoadCheck(result, { breachIsFailure: true }).severity, 'error');
+  });
+
+  it('reports a script that throws as a k6 failure with its stderr tail', async function () {
+    const script = join(dir, 'broken.ts');
+    await writeFile(script, "throw new Error('broken on purpose');\nexport default function () {}\n");
+    const result = await runK6(options({ script }));
+    assert.equal(result.exitCode, 107);
+    assert.equal(result.failed, true);
+    assert.equal(result.thresholdsBreached, false);
+    assert.equal(result.summary, null);
+    assert.match(result.stderrTail, /broken on purpose/);
+    const check = coLoadCheck(result);
+    assert.equal(check.valid, 'unknown');
+    assert.match(check.message, /exit code 107/);
+  });
+
+  it('stops k6 on abort, after its teardown has deleted what it wrote, and rejects with the reason', async function () {
+    const controller = new AbortController();
+    const run = runK6(options({ runId: 'abort-1', durationSec: 60, signal: controller.signal }));
+    const prefix = 'lhchaos-k6/abort-1/';
+    const deadline = Date.now() + 20_000;
+    while ((await listAll(minio!.client, BUCKET, prefix)).size === 0) {
+      assert.ok(Date.now() < deadline, 'k6 wrote nothing within 20 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const started = Date.now();
+    controller.abort(new Error('run ends'));
+    await assert.rejects(run, /run ends/);
+    assert.ok(Date.now() - started < 20_000);
+    assert.equal((await listAll(minio!.client, BUCKET, prefix)).size, 0);
+  });
+});
