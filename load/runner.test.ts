@@ -5,23 +5,42 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../common/index.js';
+import { Client } from 'minio';
+import { startMinio, type TestMinio } from '../test-support/minio.js';
 import { coLoadCheck, runK6, type RunK6Options } from './index.js';
-import { listAll, startTestMinio, type TestMinio } from './minio.test-support.js';
 import { k6Binary } from './test-helpers.js';
 
 const BUCKET = 'backups';
 /** A key of "Longhorn's" that the load must leave alone. */
 const LONGHORN_KEY = 'backupstore/backing-images/bi-1/backing-image.cfg';
 
+/** Every object under `prefix` with its size, read directly from MinIO. */
+async function listAll(client: Client, bucket: string, prefix: string): Promise<Map<string, number>> {
+  const objects = new Map<string, number>();
+  for await (const item of client.listObjectsV2(bucket, prefix, true)) {
+    const entry = item as { name?: string; size?: number };
+    if (entry.name !== undefined) objects.set(entry.name, entry.size ?? -1);
+  }
+  return objects;
+}
+
 describe('load: runK6 with real k6 and MinIO', function () {
-  let minio: TestMinio | undefined;
+  let minio: (TestMinio & { client: Client }) | undefined;
   let dir = '';
 
   before(async function () {
     dir = await mkdtemp(join(tmpdir(), 'lhchaos-load-'));
-    minio = await startTestMinio();
-    await minio.client.makeBucket(BUCKET);
-    await minio.client.putObject(BUCKET, LONGHORN_KEY, Buffer.from('{"CompleteTime":"x"}'));
+    const started = await startMinio({ bucket: BUCKET });
+    const url = new URL(started.endpoint);
+    const client = new Client({
+      endPoint: url.hostname,
+      port: Number(url.port),
+      useSSL: false,
+      accessKey: started.accessKey,
+      secretKey: started.secretKey,
+    });
+    minio = { ...started, client };
+    await client.putObject(BUCKET, LONGHORN_KEY, Buffer.from('{"CompleteTime":"x"}'));
   });
 
   after(async function () {
@@ -36,7 +55,7 @@ describe('load: runK6 with real k6 and MinIO', function () {
       endpoint: minio.endpoint,
       accessKey: minio.accessKey,
       secretKey: minio.secretKey,
-      region: 'us-east-1',
+      region: minio.region,
       bucket: BUCKET,
       prefix: 'lhchaos-k6/',
       rate: 10,
