@@ -8,3 +8,5 @@ export {
   RECORD_FILES,
   type DecisionLine,
 } from './record/index.js';
+export { renderReports, type RenderOptions } from './render.js';
+export { terminalSummary } from './summary/summary.js';

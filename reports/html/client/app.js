@@ -453,7 +453,7 @@
     const end = api.coord([api.value(1), api.value(2)]);
     const height = api.size([0, 1])[1] * 0.64;
     const shape = echarts.graphic.clipRectByRect(
-      { x: start[0], y: start[1] - height / 2, width: Math.max(1, end[0] - start[0]), height },
+      { x: start[0], y: start[1] - height / 2, width: Math.max(3, end[0] - start[0]), height },
       {
         x: params.coordSys.x,
         y: params.coordSys.y,

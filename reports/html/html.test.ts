@@ -1,0 +1,146 @@
+// report.html in a real Chromium: verdict, the stuck BBI's band, the fault window, the race witness, and
+// evidence shown by clicking a failed check. Screenshots go to test-results/reports/ for people to look at.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { renderReports } from '../index.js';
+import { launchChromium, writeRaceRecord } from '../testdata/index.js';
+
+const SHOTS = join(process.cwd(), 'test-results', 'reports');
+
+interface ChartView {
+  rows: string[];
+  segments: [number, number, number, string, number, number, string][];
+  windows: string[];
+  witness: number;
+  end: number;
+}
+
+/** What the timeline draws, read from the live ECharts instance (the canvas itself has no DOM). */
+function chartView(page: Page): Promise<ChartView> {
+  return page.evaluate(() => {
+    const w = window as unknown as {
+      echarts: { getInstanceByDom(el: Element): { getOption(): Record<string, unknown[]> } };
+    };
+    const option = w.echarts.getInstanceByDom(document.getElementById('timeline')!).getOption();
+    const yAxis = option.yAxis as { data?: string[] }[];
+    const series = option.series as {
+      name?: string;
+      data: unknown[];
+      markArea?: { data: { name?: string }[][] };
+    }[];
+    const data = JSON.parse(document.getElementById('report-data')!.textContent!) as { end: number };
+    return {
+      rows: yAxis[0]!.data ?? [],
+      segments: series.find((s) => s.name === 'states')!.data as ChartView['segments'],
+      windows: series
+        .flatMap((s) => s.markArea?.data.map((pair) => pair[0]?.name ?? '') ?? [])
+        .filter(Boolean),
+      witness: (series.find((s) => s.name === 'evidence')!.data as { name: string }[]).filter(
+        (m) => m.name === 'race witness',
+      ).length,
+      end: data.end,
+    };
+  });
+}
+
+describe('report.html in Chromium', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let dir: string;
+  let page: Page;
+  const problems: string[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lhchaos-html-'));
+    await mkdir(SHOTS, { recursive: true });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    problems.length = 0;
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('request', (request) => {
+      if (!/^(file|data|blob):/.test(request.url())) problems.push(`network request: ${request.url()}`);
+    });
+  });
+  afterEach(async () => {
+    await page?.close();
+  });
+
+  async function open(name: string, version: 'v1.8.1' | 'v1.9.0'): Promise<string> {
+    const runDir = join(dir, name);
+    await writeRaceRecord(runDir, { version, iterations: 3 });
+    const { htmlPath } = await renderReports(runDir);
+    await page.goto(pathToFileURL(htmlPath).href);
+    await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    return htmlPath;
+  }
+
+  it('shows a failing run: verdict, stuck BBI band, fault window, witness, evidence on click', async () => {
+    const htmlPath = await open('failing', 'v1.8.1');
+    assert.equal(await page.textContent('#verdict'), 'FAIL');
+    assert.match((await page.textContent('#repro')) ?? '', /^lhchaos run .*--seed 10740/);
+    const view = await chartView(page);
+    const stuck = view.segments.filter(
+      (s) => s[6].startsWith('BackupBackingImage/bi-2-') && s[3] === 'InProgress' && s[1] === view.end,
+    );
+    assert.equal(stuck.length, 1, 'the re-created BBI stays InProgress to the end of the run');
+    assert.equal(stuck[0]![4], 0, 'at 0%');
+    assert.ok(
+      view.segments.some((s) => s[5] === 1 && s[3] === 'InProgress'),
+      'a band ended by deletion while InProgress',
+    );
+    assert.ok(
+      view.windows.includes('cfg-visibility-lag'),
+      `fault window drawn, got ${view.windows.join(',')}`,
+    );
+    assert.equal(view.witness, 2, 'both race-witness evidence events are marked');
+    assert.match((await page.textContent('#rules')) ?? '', /cfg-visibility-lag.*visibility-lag/s);
+    await page.screenshot({ path: join(SHOTS, 'failing-run.png'), fullPage: true });
+
+    assert.equal(await page.isVisible('#evidence'), false);
+    await page.click('tr.check-fail[data-check="progress-reaches-100"] td:nth-child(2)');
+    assert.equal(await page.isVisible('#evidence'), true);
+    const evidence = (await page.textContent('#evidence-body')) ?? '';
+    assert.match(evidence, /progress-reaches-100/);
+    assert.match(evidence, /MODIFIED BackupBackingImage\/bi-2-\w+ state=InProgress progress=0/);
+    const firstLink = page.locator('#evidence-body a.ev-link').last();
+    const id = (await firstLink.textContent())!.slice(1);
+    await firstLink.click();
+    const row = page.locator(`#ev-${id}`);
+    await row.waitFor({ state: 'visible', timeout: 5_000 });
+    assert.match((await row.getAttribute('class')) ?? '', /focused/);
+    assert.match((await row.textContent()) ?? '', /InProgress progress=0/);
+    await page.screenshot({ path: join(SHOTS, 'failing-run-evidence.png'), fullPage: false });
+
+    await page.fill('#resource-filter', 'sb-2');
+    const filtered = await chartView(page);
+    assert.deepEqual(filtered.rows, ['SystemBackup/sb-2']);
+    assert.match((await page.textContent('#event-count')) ?? '', /^\(\d+ of \d+\)$/);
+    const html = await readFile(htmlPath, 'utf8');
+    assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/, 'nothing loaded from outside the file');
+    assert.deepEqual(problems, []);
+  });
+
+  it('shows a passing run with its race witness as a warning', async () => {
+    await open('passing', 'v1.9.0');
+    assert.equal(await page.textContent('#verdict'), 'PASS');
+    assert.equal(await page.locator('tr.check-fail').count(), 0);
+    assert.equal(await page.locator('tr.check-warn').count(), 1);
+    const view = await chartView(page);
+    assert.ok(view.windows.includes('cfg-visibility-lag'));
+    assert.equal(view.witness, 2);
+    const finals = view.segments.filter((s) => s[6].startsWith('BackupBackingImage/') && s[1] === view.end);
+    assert.ok(finals.length > 0 && finals.every((s) => s[3] === 'Completed' && s[4] === 100));
+    await page.screenshot({ path: join(SHOTS, 'passing-run.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+});
