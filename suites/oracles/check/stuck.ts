@@ -1,0 +1,209 @@
+// no-stuck-state: no SystemBackup and no BackupBackingImage sits in a non-final state longer than the
+// stall window without a change of state or progress (design.md invariant 1, the #10740 signature).
+//
+// Which changes count as progress for a SystemBackup: its own state changes, plus, while it waits in
+// CreatingBackingImageBackups, any state/progress change of a BackupBackingImage of target `default`
+// (Longhorn's system backup waits on the BBIs of target `default` that exist when it enters that state or
+// that it creates while there, i.e. exactly those that can change while it waits), and, while it waits in
+// CreatingVolumeBackups, any change of a volume Backup. A BBI's progress is only its own.
+import type { WatchedKind } from '../../harness/index.js';
+import type { Finding, FinishContext, StreamingChecker } from './checker.js';
+import { seconds } from './checker.js';
+import type { ClusterView, ObjectChange, TrackedObject } from './view.js';
+import { describeState, isFinal, subjectOf } from './view.js';
+
+const NAME = 'no-stuck-state';
+const BBI_WAITING = ['', 'Pending', 'InProgress'];
+const SB_KINDS: readonly WatchedKind[] = ['SystemBackup', 'BackupBackingImage', 'Backup'];
+const BBI_KINDS: readonly WatchedKind[] = ['BackupBackingImage'];
+
+interface Activity {
+  t: number;
+  eventId: number;
+}
+
+interface Stall {
+  object: TrackedObject;
+  state: string;
+  progress?: number;
+  from: number;
+  to: number;
+  evidence: number[];
+  /** Why it waited, for the message (the SystemBackup's unfinished BBIs or Backups). */
+  detail: string;
+  /** The stall ran to the end of the observation. */
+  open: boolean;
+}
+
+export class NoStuckState implements StreamingChecker {
+  readonly names = [NAME];
+  private readonly activity = new Map<string, Activity>();
+  private readonly stalls = new Map<string, Stall>();
+  private firstT: number | undefined;
+
+  constructor(private readonly windowMs: number) {}
+
+  observe(_event: unknown, change: ObjectChange | undefined, view: ClusterView): void {
+    if (!change) return;
+    const { object, event } = change;
+    if (object.kind !== 'SystemBackup' && object.kind !== 'BackupBackingImage') {
+      if (object.kind === 'Backup' && change.changed)
+        this.progressOfSystemBackups('CreatingVolumeBackups', change, view);
+      return;
+    }
+    this.firstT ??= event.t;
+    if (
+      object.kind === 'BackupBackingImage' &&
+      change.changed &&
+      (object.target ?? 'default') === 'default'
+    ) {
+      this.progressOfSystemBackups('CreatingBackingImageBackups', change, view);
+    }
+    if (change.changed || !this.activity.has(object.key)) this.touch(object, change, view);
+  }
+
+  finish({ view, endT, lastEventId, gaps }: FinishContext): Finding[] {
+    const findings: Finding[] = [];
+    for (const object of [...view.all('SystemBackup'), ...view.all('BackupBackingImage')]) {
+      if (object.deleted || !this.waiting(object, object.state)) continue;
+      const last = this.activity.get(object.key);
+      if (!last) continue;
+      if (endT - last.t > this.windowMs) {
+        this.record(
+          object,
+          object.state,
+          object.progress,
+          last,
+          { t: endT, eventId: lastEventId },
+          view,
+          true,
+        );
+      } else if (!this.stalls.has(object.key)) {
+        findings.push({
+          name: NAME,
+          valid: 'unknown',
+          severity: 'error',
+          message: `${subjectOf(object)} was still ${describeState(object)} when the observation ended, ${seconds(endT - last.t)} after its last change (stall window ${seconds(this.windowMs)}): too early to tell whether it was stuck`,
+          evidence: [last.eventId, lastEventId],
+          ...this.scope(object),
+        });
+      }
+    }
+    for (const stall of this.stalls.values()) {
+      const kinds = stall.object.kind === 'SystemBackup' ? SB_KINDS : BBI_KINDS;
+      const seen = gaps.longestUncovered(kinds, stall.from, stall.to);
+      const what = `${subjectOf(stall.object)} stayed ${describeState(stall)} for ${seconds(stall.to - stall.from)}${stall.open ? ' until the end of the observation' : ''} (stall window ${seconds(this.windowMs)})`;
+      const gapIds = gaps.overlapping(kinds, stall.from, stall.to).map((g) => g.id);
+      findings.push({
+        name: NAME,
+        valid: seen > this.windowMs ? false : 'unknown',
+        severity: 'error',
+        message:
+          seen > this.windowMs
+            ? `${what}${stall.detail}`
+            : `${what}${stall.detail}; but observer gaps cover part of it and the longest stretch seen without a gap is ${seconds(seen)}, so it may have changed unseen`,
+        evidence: [...stall.evidence, ...gapIds],
+        ...this.scope(stall.object),
+      });
+    }
+    if (findings.length === 0) {
+      const count = [...view.all('SystemBackup'), ...view.all('BackupBackingImage')].length;
+      findings.push({
+        name: NAME,
+        valid: true,
+        severity: 'error',
+        message: `no SystemBackup or BackupBackingImage (${count} seen) stayed in a non-final state longer than ${seconds(this.windowMs)} without a change`,
+        evidence: [],
+        window: { from: this.firstT ?? endT, to: endT },
+        kinds: SB_KINDS,
+      });
+    }
+    return findings;
+  }
+
+  private waiting(object: TrackedObject, state: string): boolean {
+    if (object.kind === 'BackupBackingImage') return BBI_WAITING.includes(state);
+    return !isFinal('SystemBackup', state);
+  }
+
+  /** A change of the object itself: closes a stall if the wait before it was too long. */
+  private touch(object: TrackedObject, change: ObjectChange, view: ClusterView): void {
+    const now = { t: change.event.t, eventId: change.event.id };
+    const last = this.activity.get(object.key);
+    const before = change.before;
+    if (last && before && this.waiting(object, before.state) && now.t - last.t > this.windowMs) {
+      this.record(object, before.state, before.progress, last, now, view, false);
+    }
+    this.activity.set(object.key, now);
+  }
+
+  /** A dependent changed: every SystemBackup waiting in `state` made progress. */
+  private progressOfSystemBackups(state: string, change: ObjectChange, view: ClusterView): void {
+    const now = { t: change.event.t, eventId: change.event.id };
+    for (const sb of view.live('SystemBackup')) {
+      if (sb.state !== state) continue;
+      const last = this.activity.get(sb.key);
+      if (last && now.t - last.t > this.windowMs)
+        this.record(sb, sb.state, undefined, last, now, view, false);
+      this.activity.set(sb.key, now);
+    }
+  }
+
+  private record(
+    object: TrackedObject,
+    state: string,
+    progress: number | undefined,
+    from: { t: number; eventId: number },
+    to: { t: number; eventId: number },
+    view: ClusterView,
+    open: boolean,
+  ): void {
+    const previous = this.stalls.get(object.key);
+    if (previous && previous.to - previous.from >= to.t - from.t) return;
+    const { detail, evidence } =
+      object.kind === 'SystemBackup' ? this.waitedOn(state, view) : { detail: '', evidence: [] };
+    this.stalls.set(object.key, {
+      object,
+      state,
+      ...(progress === undefined ? {} : { progress }),
+      from: from.t,
+      to: to.t,
+      // The object's own last change, the last progress it waited on, what it waits on, and the window's end.
+      evidence: [...new Set([object.lastChangeEventId, from.eventId, ...evidence, to.eventId])].sort(
+        (x, y) => x - y,
+      ),
+      detail,
+      open,
+    });
+  }
+
+  /** What a waiting SystemBackup waits on, named for the message, with the events of their last change. */
+  private waitedOn(state: string, view: ClusterView): { detail: string; evidence: number[] } {
+    const kind =
+      state === 'CreatingBackingImageBackups'
+        ? 'BackupBackingImage'
+        : state === 'CreatingVolumeBackups'
+          ? 'Backup'
+          : undefined;
+    if (!kind) return { detail: '', evidence: [] };
+    const unfinished = [...view.live(kind)].filter(
+      (o) =>
+        !isFinal(kind, o.state) && (kind !== 'BackupBackingImage' || (o.target ?? 'default') === 'default'),
+    );
+    if (unfinished.length === 0) {
+      return {
+        detail: `; no ${kind} it could wait on is unfinished (it may wait on one that was deleted)`,
+        evidence: [],
+      };
+    }
+    const named = unfinished.map((o) => `${kind} ${o.name} stuck at ${describeState(o)}`);
+    return { detail: `; ${named.join(', ')}`, evidence: unfinished.map((o) => o.lastChangeEventId) };
+  }
+
+  private scope(object: TrackedObject): Pick<Finding, 'subject' | 'iteration'> {
+    return {
+      subject: subjectOf(object),
+      ...(object.iteration === undefined ? {} : { iteration: object.iteration }),
+    };
+  }
+}

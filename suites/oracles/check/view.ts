@@ -1,0 +1,167 @@
+// The checkers' shared picture of the cluster, built in one pass over watch events: one small record per
+// object (keyed on kind + uid, so a re-created object is a new one), never the events themselves.
+import { BACKUP_FINAL_STATES, SYSTEM_BACKUP_FINAL_STATES } from '../../../fixtures/crds/index.js';
+import type { WatchEvent, WatchedKind } from '../../harness/index.js';
+
+/** Label the runner puts on each SystemBackup: the workload iteration it belongs to. */
+export const ITERATION_LABEL = 'longhorn-chaos/iteration';
+
+export interface TrackedObject {
+  key: string;
+  kind: WatchedKind;
+  name: string;
+  namespace?: string;
+  uid?: string;
+  /** `status.state`, '' when absent (Longhorn's "None"/"New"). */
+  state: string;
+  progress?: number;
+  labels: Record<string, string>;
+  /** BackupBackingImage: the backing image it backs up (`spec.backingImage`, else label or status). */
+  backingImage?: string;
+  /** BackupBackingImage: its backup target (label, else spec, else Longhorn's `default`). */
+  target?: string;
+  /** BackupBackingImage pulled from the store (`spec.userCreated: false`): no upload, no progress. */
+  pulled: boolean;
+  iteration?: number;
+  firstEventId: number;
+  firstT: number;
+  lastEventId: number;
+  /** Last change of the object's own state or progress. */
+  lastChangeT: number;
+  lastChangeEventId: number;
+  deletionStarted: boolean;
+  deleted?: { eventId: number; t: number };
+  /**
+   * First event at which the object succeeded: a SystemBackup `Ready`; a BBI or Backup `Completed` with
+   * progress 100 (or just `Completed` for a BBI pulled from the store, which never uploads).
+   */
+  completedEventId?: number;
+  completedT?: number;
+  /** First event at which the object was in any final state. */
+  finalEventId?: number;
+}
+
+/** One observed change of one object, handed to every checker. */
+export interface ObjectChange {
+  event: WatchEvent;
+  object: TrackedObject;
+  /** State and progress before this event; undefined for the first sighting. */
+  before?: { state: string; progress?: number };
+  /** State or progress changed (or the object appeared or went away). */
+  changed: boolean;
+}
+
+export function isFinal(kind: WatchedKind, state: string): boolean {
+  if (kind === 'SystemBackup') return (SYSTEM_BACKUP_FINAL_STATES as readonly string[]).includes(state);
+  return (BACKUP_FINAL_STATES as readonly string[]).includes(state);
+}
+
+/** The iteration of a SystemBackup: its label, else a trailing `-<n>` in its name. */
+export function iterationOf(name: string, labels: Record<string, string>): number | undefined {
+  const fromLabel = labels[ITERATION_LABEL];
+  const raw = fromLabel ?? /-(\d+)$/.exec(name)?.[1];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+export function subjectOf(o: Pick<TrackedObject, 'kind' | 'name'>): string {
+  return `${o.kind}/${o.name}`;
+}
+
+export function describeState(o: Pick<TrackedObject, 'state' | 'progress'>): string {
+  const state = o.state === '' ? "'' (new)" : o.state;
+  return o.progress === undefined ? state : `${state} ${o.progress}%`;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export class ClusterView {
+  private readonly objects = new Map<string, TrackedObject>();
+  /** Iteration of the most recent SystemBackup: BBIs and Backups first seen after it belong to it. */
+  private currentIteration: number | undefined;
+
+  /** Applies one watch event and returns the change it made. */
+  apply(event: WatchEvent): ObjectChange {
+    const key = `${event.kind}/${event.uid ?? event.object.metadata.uid ?? `${event.namespace ?? ''}/${event.name}`}`;
+    const status = event.object.status ?? {};
+    const spec = event.object.spec ?? {};
+    const labels = event.object.metadata.labels ?? {};
+    const state = str(status.state) ?? '';
+    const progress = typeof status.progress === 'number' ? status.progress : undefined;
+    let object = this.objects.get(key);
+    const before = object ? { state: object.state, progress: object.progress } : undefined;
+    if (!object) {
+      let iteration: number | undefined;
+      if (event.kind === 'SystemBackup') {
+        iteration = iterationOf(event.name, labels);
+        this.currentIteration = iteration ?? this.currentIteration;
+      } else {
+        iteration = this.currentIteration;
+      }
+      object = {
+        key,
+        kind: event.kind,
+        name: event.name,
+        ...(event.namespace === undefined ? {} : { namespace: event.namespace }),
+        ...(event.uid === undefined ? {} : { uid: event.uid }),
+        state,
+        labels,
+        pulled: spec.userCreated === false,
+        ...(iteration === undefined ? {} : { iteration }),
+        firstEventId: event.id,
+        firstT: event.t,
+        lastEventId: event.id,
+        lastChangeT: event.t,
+        lastChangeEventId: event.id,
+        deletionStarted: false,
+      };
+      this.objects.set(key, object);
+    }
+    if (event.kind === 'BackupBackingImage') {
+      object.backingImage =
+        str(spec.backingImage) ?? labels['backing-image'] ?? str(status.backingImage) ?? object.backingImage;
+      object.target = labels['backup-target'] ?? str(spec.backupTargetName) ?? 'default';
+    }
+    object.labels = labels;
+    object.state = state;
+    object.progress = progress;
+    object.lastEventId = event.id;
+    if (event.object.metadata.deletionTimestamp) object.deletionStarted = true;
+    const changed =
+      before === undefined ||
+      before.state !== state ||
+      before.progress !== progress ||
+      event.verb === 'DELETED';
+    if (changed) {
+      object.lastChangeT = event.t;
+      object.lastChangeEventId = event.id;
+    }
+    if (event.verb === 'DELETED' && !object.deleted) {
+      object.deleted = { eventId: event.id, t: event.t };
+      object.deletionStarted = true;
+    }
+    if (object.finalEventId === undefined && isFinal(event.kind, state)) object.finalEventId = event.id;
+    const succeeded =
+      event.kind === 'SystemBackup'
+        ? state === 'Ready'
+        : state === 'Completed' && (progress === 100 || object.pulled);
+    if (object.completedEventId === undefined && succeeded) {
+      object.completedEventId = event.id;
+      object.completedT = event.t;
+    }
+    return { event, object, ...(before ? { before } : {}), changed };
+  }
+
+  /** Objects of a kind that have not gone away. */
+  *live(kind: WatchedKind): Iterable<TrackedObject> {
+    for (const o of this.objects.values()) if (o.kind === kind && !o.deleted) yield o;
+  }
+
+  /** Every object ever seen of a kind, including deleted ones. */
+  *all(kind?: WatchedKind): Iterable<TrackedObject> {
+    for (const o of this.objects.values()) if (kind === undefined || o.kind === kind) yield o;
+  }
+}
