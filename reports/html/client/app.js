@@ -402,8 +402,11 @@
         {
           type: 'value',
           gridIndex: 1,
-          min: 0,
-          max: 100,
+          // A little room below 0 and above 100, so a line stuck at 0% does not hide in the axis.
+          min: -4,
+          max: 104,
+          interval: 25,
+          axisLabel: { formatter: (v) => (v < 0 || v > 100 ? '' : String(v)) },
           name: 'BBI progress %',
           nameTextStyle: { align: 'right' },
         },
