@@ -1,14 +1,98 @@
-// lhchaos proxy: placeholder registration while the command is being built (see the open issue).
+// lhchaos proxy: runs the S3-aware fault proxy in the foreground until SIGINT/SIGTERM, then closes cleanly.
+import { readFile } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../common/index.js';
+import { parseRule, startS3Proxy, type RuleSpec } from '../../fault-injectors/index.js';
 import type { CliIo } from '../program.js';
 
-export function registerProxy(program: Command, _io: CliIo): void {
+interface ProxyOptions {
+  upstream: string;
+  listen: string;
+  control: string;
+  seed?: string;
+  rules?: string;
+  decisions?: string;
+  token?: string;
+}
+
+/** Reads a JSON or YAML list of rules (YAML is a superset of JSON); names the bad entry and field. */
+export async function readRulesFile(path: string): Promise<RuleSpec[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--rules: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`--rules: ${path} is neither JSON nor YAML: ${(error as Error).message}`);
+  }
+  if (data === null || data === undefined) return [];
+  if (!Array.isArray(data)) throw new UsageError(`--rules: ${path} must hold a list of rules`);
+  return data.map((entry, index) => {
+    const parsed = parseRule(entry);
+    if (!parsed.ok) throw new UsageError(`--rules: ${path}: rules[${index}].${parsed.message}`);
+    return parsed.rule;
+  });
+}
+
+function parseSeed(value: string | undefined): number {
+  if (value === undefined) return randomInt(0, 2 ** 31 - 1);
+  if (!/^-?\d+$/.test(value) || Math.abs(Number(value)) > 2 ** 31 - 1) {
+    throw new UsageError(`--seed: expected a 32-bit integer, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+/** Resolves on the first SIGINT or SIGTERM (or when the signal aborts, for tests). */
+function untilStopped(signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (name: string) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(name);
+    };
+    const onInt = stop('SIGINT');
+    const onTerm = stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    signal?.addEventListener('abort', stop('abort'), { once: true });
+  });
+}
+
+export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSignal): void {
   program
     .command('proxy')
-    .description('(being built)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('lhchaos proxy is not built yet');
+    .description('S3-aware fault proxy between an S3 client and its server, with a JSON control API')
+    .requiredOption('--upstream <url>', 'S3 server to forward to, e.g. http://127.0.0.1:9000')
+    .requiredOption('--listen <host:port>', 'data port (S3 clients connect here)')
+    .requiredOption('--control <host:port>', 'control API port (loopback unless --token is given)')
+    .option('--seed <n>', 'seed of every random decision (default: random, printed)')
+    .option('--rules <file>', 'JSON or YAML list of rules to start with')
+    .option('--decisions <file>', 'append the JSONL decision log to this file')
+    .option('--token <token>', 'bearer token the control API requires')
+    .action(async (opts: ProxyOptions) => {
+      const seed = parseSeed(opts.seed);
+      const rules = opts.rules ? await readRulesFile(opts.rules) : [];
+      const proxy = await startS3Proxy({
+        upstream: opts.upstream,
+        listen: opts.listen,
+        control: opts.control,
+        seed,
+        rules,
+        decisionLog: opts.decisions,
+        token: opts.token,
+        onEvent: (event) => io.stderr.write(`lhchaos proxy: ${JSON.stringify(event)}\n`),
+      });
+      io.stdout.write(`data ${proxy.dataUrl}\ncontrol ${proxy.controlUrl}\nseed ${seed}\n`);
+      const reason = await untilStopped(stopSignal);
+      await proxy.close();
+      io.stdout.write(`stopped (${reason})\n`);
     });
 }

@@ -50,10 +50,7 @@ export interface RuleLimits {
 }
 
 export type LatencyDistribution =
-  | { type: 'fixed' }
-  | { type: 'uniform' }
-  | { type: 'normal'; stddevMs: number }
-  | { type: 'exponential' };
+  { type: 'fixed' } | { type: 'uniform' } | { type: 'normal'; stddevMs: number } | { type: 'exponential' };
 
 export interface LatencyRule extends RuleLimits {
   type: 'latency';
@@ -113,12 +110,7 @@ export interface ThrottleRule extends RuleLimits {
 }
 
 export type RuleSpec =
-  | LatencyRule
-  | VisibilityLagRule
-  | DeleteLagRule
-  | StaleListingRule
-  | ErrorRule
-  | ThrottleRule;
+  LatencyRule | VisibilityLagRule | DeleteLagRule | StaleListingRule | ErrorRule | ThrottleRule;
 export type RuleType = RuleSpec['type'];
 
 /** What the proxy did with one request. */

@@ -1,0 +1,356 @@
+// The data port: forwards every S3 request unchanged (method, raw URL, raw headers including Host, bodies
+// streamed both ways over a keep-alive agent), so SigV4 signatures made for the proxy's address validate at
+// the upstream, and carries out what the rules planned. Only listing answers are buffered, and only while a
+// listing rule exists; they are small (at most 1000 entries).
+import http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import type { Clock } from '../../common/index.js';
+import {
+  classify,
+  type ListingParams,
+  DELETE_OPERATIONS,
+  LIST_OPERATIONS,
+  READ_OPERATIONS,
+  WRITE_OPERATIONS,
+} from './classify.js';
+import { parseDeleteKeys } from './delete-body.js';
+import { finishDecision } from './decision.js';
+import type { DecisionLog } from './decision-log.js';
+import { rewriteListing, type ListingChange, type NamedFilter, type TokenBounds } from './listing.js';
+import type { RuleSet } from './rule-set.js';
+import { isListingRule, isReadGuard, type RequestPlan, type RuleRequest } from './rules/index.js';
+import { s3ErrorXml, S3_ERROR_STATUS, type ProxyErrorCode } from './s3-errors.js';
+import type { StoreRecord } from './store-record.js';
+import { ThrottleStream } from './throttle-stream.js';
+
+export interface DataPlaneStats {
+  requestsTotal: number;
+  requestsDisrupted: number;
+  upstreamErrors: number;
+}
+
+export interface DataPlaneDeps {
+  upstream: URL;
+  agent: http.Agent;
+  clock: Clock;
+  rules: RuleSet;
+  record: StoreRecord;
+  tokens: TokenBounds;
+  log: DecisionLog;
+  stats: DataPlaneStats;
+  nextId(): number;
+}
+
+/** Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and are not forwarded. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
+
+function forwardable(raw: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!HOP_BY_HOP.has((raw[i] as string).toLowerCase())) out.push(raw[i] as string, raw[i + 1] as string);
+  }
+  return out;
+}
+
+export function createDataHandler(deps: DataPlaneDeps) {
+  return (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    handle(deps, req, res).catch((error: unknown) => {
+      // Every expected failure is handled inside; this is the last guard so the proxy keeps running.
+      if (!res.headersSent)
+        sendError(res, 'BadGateway', { resource: req.url ?? '/', requestId: '0' }, String(error));
+      else res.destroy();
+    });
+  };
+}
+
+interface Outcome {
+  status?: number;
+  upstreamError?: string;
+  listingChanges: ListingChange[];
+}
+
+async function handle(
+  deps: DataPlaneDeps,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  const { clock, rules, log, stats } = deps;
+  const id = deps.nextId();
+  const now = clock.now();
+  const started = clock.monotonic();
+  const rawUrl = req.url ?? '/';
+  const classified = classify(req.method ?? 'GET', rawUrl, req.headers['x-amz-copy-source'] !== undefined);
+  const request: RuleRequest = { ...classified, id, now };
+  const plan = rules.plan(request);
+  guardReads(deps, request, plan);
+  stats.requestsTotal++;
+
+  const outcome: Outcome = { listingChanges: [] };
+  const aborted = new AbortController();
+  res.once('close', () => {
+    aborted.abort();
+    const record = finishDecision(request, plan, outcome, res.headersSent ? res.statusCode : undefined);
+    record.durationMs = Math.round((clock.monotonic() - started) * 1000) / 1000;
+    if (record.action !== 'pass' && record.action !== 'upstream-error') stats.requestsDisrupted++;
+    log.append(record);
+  });
+
+  try {
+    if (plan.requestDelayMs > 0) await clock.sleep(plan.requestDelayMs, aborted.signal);
+    if (plan.refusal) return refuse(req, res, request, plan.refusal.refusal);
+    await forward(deps, req, res, request, plan, outcome, aborted.signal);
+  } catch (error) {
+    if (aborted.signal.aborted) return; // the client went away; nothing left to answer
+    throw error;
+  }
+}
+
+/** `hideReads`: GET/HEAD of a key a visibility rule hides gets the answer of a missing key. */
+function guardReads(deps: DataPlaneDeps, request: RuleRequest, plan: RequestPlan): void {
+  if (plan.refusal || !READ_OPERATIONS.includes(request.op) || !request.bucket || !request.key) return;
+  for (const entry of deps.rules.list()) {
+    if (!isReadGuard(entry.rule) || !entry.rule.refusesRead(request.bucket, request.key, request.now))
+      continue;
+    entry.counters.matched++;
+    entry.counters.applied++;
+    plan.refusal = { rule: entry.spec.name, refusal: { kind: 'error', code: 'NoSuchKey' } };
+    plan.effects.unshift({ rule: entry.spec.name, action: 'hide' });
+    return;
+  }
+}
+
+function refuse(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  request: RuleRequest,
+  refusal: NonNullable<RequestPlan['refusal']>['refusal'],
+): void {
+  req.resume(); // drain the body so the client is not stuck writing into a refused request
+  if (refusal.kind === 'reset') {
+    const socket = req.socket;
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else socket.destroy();
+    return;
+  }
+  if (refusal.kind === 'hang') return; // no answer; the socket closes when the client gives up
+  const headers: Record<string, string> = {};
+  if (refusal.retryAfterSec !== undefined) headers['Retry-After'] = String(refusal.retryAfterSec);
+  sendError(res, refusal.code, describe(request), undefined, headers);
+}
+
+function describe(request: RuleRequest) {
+  const path =
+    request.bucket === undefined ? '/' : `/${request.bucket}${request.key ? `/${request.key}` : ''}`;
+  return {
+    bucket: request.bucket,
+    key: request.key,
+    resource: path,
+    requestId: String(request.id),
+    head: request.method === 'HEAD',
+  };
+}
+
+function sendError(
+  res: http.ServerResponse,
+  code: ProxyErrorCode,
+  where: { bucket?: string; key?: string; resource: string; requestId: string; head?: boolean },
+  message?: string,
+  extra: Record<string, string> = {},
+): void {
+  const body = where.head ? '' : s3ErrorXml({ code, message, ...where });
+  res.writeHead(S3_ERROR_STATUS[code], {
+    'Content-Type': 'application/xml',
+    'Content-Length': Buffer.byteLength(body),
+    'x-amz-request-id': where.requestId,
+    ...extra,
+  });
+  res.end(body);
+}
+
+async function forward(
+  deps: DataPlaneDeps,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  request: RuleRequest,
+  plan: RequestPlan,
+  outcome: Outcome,
+  signal: AbortSignal,
+): Promise<void> {
+  const { upstream, clock } = deps;
+  const upstreamReq = http.request({
+    protocol: upstream.protocol,
+    hostname: upstream.hostname,
+    port: upstream.port,
+    method: req.method,
+    path: req.url,
+    headers: forwardable(req.rawHeaders),
+    setHost: false,
+    agent: deps.agent,
+    signal,
+  });
+  const responded = new Promise<http.IncomingMessage>((resolve, reject) => {
+    upstreamReq.once('response', resolve);
+    upstreamReq.once('error', reject);
+  });
+  let body: Readable = req;
+  if (plan.bytesPerSecond !== undefined)
+    body = body.pipe(new ThrottleStream(plan.bytesPerSecond, clock, signal));
+  const deleteBody = request.op === 'DeleteObjects' ? collect(body) : undefined;
+  // Errors on the request side surface through `responded` (the upstream request fails).
+  pipeline(body, upstreamReq).catch(() => undefined);
+
+  let upstreamRes: http.IncomingMessage;
+  try {
+    upstreamRes = await responded;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    deps.stats.upstreamErrors++;
+    outcome.upstreamError = (error as NodeJS.ErrnoException).code ?? String(error);
+    sendError(
+      res,
+      'BadGateway',
+      describe(request),
+      `upstream ${upstream.host} failed: ${outcome.upstreamError}`,
+    );
+    return;
+  }
+  const status = upstreamRes.statusCode ?? 502;
+  if (status >= 200 && status < 300) {
+    const size = declaredSize(req);
+    recordSuccess(deps, request, plan, upstreamRes, size, deleteBody ? await deleteBody : undefined);
+  }
+  if (plan.responseDelayMs > 0) await clock.sleep(plan.responseDelayMs, signal);
+
+  const filters = listingFilters(deps, request, plan);
+  if (status === 200 && request.listing && filters !== undefined) {
+    await answerListing(deps, res, request, upstreamRes, filters, outcome);
+    return;
+  }
+  res.sendDate = false;
+  res.writeHead(status, upstreamRes.statusMessage, forwardable(upstreamRes.rawHeaders));
+  let out: Readable = upstreamRes;
+  if (plan.bytesPerSecond !== undefined)
+    out = out.pipe(new ThrottleStream(plan.bytesPerSecond, clock, signal));
+  await pipeline(out, res).catch(() => res.destroy());
+}
+
+/** Listing filters for this request, or undefined when no listing rule exists (then nothing is buffered). */
+function listingFilters(
+  deps: DataPlaneDeps,
+  request: RuleRequest,
+  plan: RequestPlan,
+): NamedFilter[] | undefined {
+  if (!LIST_OPERATIONS.includes(request.op)) return undefined;
+  const filters: NamedFilter[] = [];
+  for (const entry of deps.rules.list()) {
+    if (!isListingRule(entry.rule)) continue;
+    const m = entry.spec.match;
+    if (m?.bucket !== undefined && m.bucket !== request.bucket) continue;
+    filters.push({ rule: entry.spec.name, filter: entry.rule.listing });
+  }
+  filters.push(...plan.listingFilters);
+  return filters.length > 0 ? filters : undefined;
+}
+
+async function answerListing(
+  deps: DataPlaneDeps,
+  res: http.ServerResponse,
+  request: RuleRequest,
+  upstreamRes: http.IncomingMessage,
+  filters: NamedFilter[],
+  outcome: Outcome,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of upstreamRes) chunks.push(chunk as Buffer);
+  let xml: Buffer = Buffer.concat(chunks);
+  const gzipped = /gzip/i.test(String(upstreamRes.headers['content-encoding'] ?? ''));
+  if (gzipped) xml = gunzipSync(xml);
+  const rewrite = rewriteListing({
+    xml,
+    bucket: request.bucket as string,
+    params: request.listing as ListingParams,
+    filters,
+    record: deps.record,
+    tokens: deps.tokens,
+    now: request.now,
+  });
+  outcome.listingChanges = rewrite.changes;
+  for (const change of rewrite.changes) {
+    const entry = deps.rules.get(change.rule);
+    // Listing rules act outside the plan (state built by earlier writes): count them here.
+    if (entry && isListingRule(entry.rule)) {
+      entry.counters.matched++;
+      entry.counters.applied++;
+    }
+  }
+  const body = rewrite.body ?? (gzipped ? xml : Buffer.concat(chunks));
+  const headers: string[] = [];
+  const raw = forwardable(upstreamRes.rawHeaders);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (
+      name === 'content-length' ||
+      name === 'transfer-encoding' ||
+      (rewrite.body && name === 'content-encoding')
+    )
+      continue;
+    if (gzipped && name === 'content-encoding') continue;
+    headers.push(raw[i] as string, raw[i + 1] as string);
+  }
+  headers.push('Content-Length', String(body.length));
+  res.sendDate = false;
+  res.writeHead(200, upstreamRes.statusMessage, headers);
+  res.end(body);
+}
+
+/** A write or delete succeeded upstream: record it, then let the rules that planned on it mark their state. */
+function recordSuccess(
+  deps: DataPlaneDeps,
+  request: RuleRequest,
+  plan: RequestPlan,
+  upstreamRes: http.IncomingMessage,
+  bodySize: number | undefined,
+  deleteBody: Buffer | undefined,
+): void {
+  const { record, clock } = deps;
+  const bucket = request.bucket;
+  if (bucket === undefined) return;
+  const t = clock.now();
+  const events: [string, ReturnType<StoreRecord['recordPut']>][] = [];
+  if (WRITE_OPERATIONS.includes(request.op) && request.key !== undefined) {
+    const size = request.op === 'PutObject' ? bodySize : undefined;
+    const etag = upstreamRes.headers.etag;
+    const meta =
+      size !== undefined && etag !== undefined
+        ? { size, etag, lastModified: new Date(t).toISOString() }
+        : undefined;
+    events.push([request.key, record.recordPut(bucket, request.key, t, meta)]);
+  } else if (DELETE_OPERATIONS.includes(request.op)) {
+    const keys = request.op === 'DeleteObject' ? [request.key as string] : parseDeleteKeys(deleteBody);
+    for (const key of keys) events.push([key, record.recordDelete(bucket, key, t)]);
+  }
+  for (const [key, event] of events) for (const hook of plan.successHooks) hook(bucket, key, event);
+}
+
+/** The object size a PUT declares (`aws-chunked` bodies carry it in x-amz-decoded-content-length). */
+function declaredSize(req: http.IncomingMessage): number | undefined {
+  const declared = req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'];
+  const n = Number(declared);
+  return declared !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+/** Keeps a copy of a small body (a DeleteObjects key list) while it streams on. */
+function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  stream.on('data', (chunk: Buffer) => {
+    if (size < 4 * 1024 * 1024) chunks.push(chunk);
+    size += chunk.length;
+  });
+  return new Promise((resolve) => {
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('close', () => resolve(Buffer.concat(chunks)));
+  });
+}

@@ -1,0 +1,157 @@
+// startS3Proxy: the S3-aware fault proxy as a library (data port + control port + in-process handle).
+import http from 'node:http';
+import { isIP } from 'node:net';
+import { EnvironmentError, systemClock, UsageError, type Clock } from '../../common/index.js';
+import { createControlHandler } from './control-api.js';
+import { ProxyCore, type ProxyEvent } from './core.js';
+import { createDataHandler } from './data-plane.js';
+import { DecisionLog } from './decision-log.js';
+import { parseRule } from './schema.js';
+import type { DecisionRecord, RuleSpec } from './types.js';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface S3ProxyOptions {
+  /** Base URL of the S3 server, e.g. `http://127.0.0.1:9000`. */
+  upstream: string;
+  /** Data port address, `HOST:PORT` or `{host, port}`; port 0 picks a free one. Default 127.0.0.1:0. */
+  listen?: string | HostPort;
+  /** Control port address; default 127.0.0.1:0. A non-loopback host requires `token`. */
+  control?: string | HostPort;
+  seed: number;
+  rules?: RuleSpec[];
+  /** Path of the JSONL decision log (appended). */
+  decisionLog?: string;
+  onDecision?: (record: DecisionRecord) => void;
+  onEvent?: (event: ProxyEvent) => void;
+  token?: string;
+  clock?: Clock;
+}
+
+export interface S3Proxy {
+  dataUrl: string;
+  controlUrl: string;
+  /** In-process control: the same verbs as ProxyClient, plus the events (`lease-expired`, `reset`). */
+  control: ProxyCore;
+  close(): Promise<void>;
+}
+
+export function parseHostPort(value: string | HostPort, what: string): HostPort {
+  if (typeof value !== 'string') return value;
+  const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(value);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535)
+    throw new UsageError(`${what}: expected HOST:PORT, got ${JSON.stringify(value)}`);
+  return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
+  let upstream: URL;
+  try {
+    upstream = new URL(options.upstream);
+  } catch {
+    throw new UsageError(`upstream: not a URL: ${JSON.stringify(options.upstream)}`);
+  }
+  if (upstream.protocol !== 'http:')
+    throw new UsageError(`upstream: only http:// is supported, got ${upstream.protocol}`);
+  const listen = parseHostPort(options.listen ?? '127.0.0.1:0', 'listen');
+  const controlAt = parseHostPort(options.control ?? '127.0.0.1:0', 'control');
+  if (!isLoopback(controlAt.host) && !options.token) {
+    throw new UsageError(
+      `token: the control port on ${controlAt.host} is not loopback; a bearer token is required`,
+    );
+  }
+  const clock = options.clock ?? systemClock;
+  const log = new DecisionLog({ path: options.decisionLog, onDecision: options.onDecision });
+  const core = new ProxyCore(options.seed, clock, log, options.onEvent);
+  for (const [index, rule] of (options.rules ?? []).entries()) {
+    const parsed = parseRule(rule);
+    if (!parsed.ok) throw new UsageError(`rules[${index}].${parsed.message}`);
+    await core.addRule(parsed.rule).catch((error: Error) => {
+      throw new UsageError(`rules[${index}]: ${error.message}`);
+    });
+  }
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
+  const dataServer = http.createServer({ requestTimeout: 0, keepAliveTimeout: 30_000 });
+  dataServer.on(
+    'request',
+    createDataHandler({
+      upstream,
+      agent,
+      clock,
+      rules: core.rules,
+      record: core.record,
+      tokens: core.tokens,
+      log,
+      stats: core.stats,
+      nextId: () => core.nextId(),
+    }),
+  );
+  const controlServer = http.createServer(createControlHandler(core, options.token));
+
+  const dataAddress = await listenOn(dataServer, listen, 'listen');
+  const controlAddress = await listenOn(controlServer, controlAt, 'control').catch(async (error: unknown) => {
+    await closeServer(dataServer);
+    throw error;
+  });
+
+  return {
+    dataUrl: urlOf(dataAddress),
+    controlUrl: urlOf(controlAddress),
+    control: core,
+    async close() {
+      core.lease.disarm();
+      await Promise.all([closeServer(dataServer), closeServer(controlServer)]);
+      agent.destroy();
+      await log.close();
+    },
+  };
+}
+
+function urlOf(address: HostPort): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `http://${host}:${address.port}`;
+}
+
+function listenOn(server: http.Server, at: HostPort, what: string): Promise<HostPort> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new EnvironmentError(
+          `${what}: cannot listen on ${at.host}:${at.port}: ${error.code ?? error.message}`,
+          { cause: error },
+        ),
+      ),
+    );
+    server.listen(at.port, at.host, () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string')
+        return reject(new EnvironmentError(`${what}: no address`));
+      resolve({ host: at.host, port: address.port });
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Hanging requests and idle keep-alive sockets would hold close() forever.
+    server.closeAllConnections();
+  });
+}
+
+export { ProxyClient, type ProxyClientOptions } from './client.js';
+export { ProxyApiError } from './api-error.js';
+export { parseRule } from './schema.js';
+export { registerRule, registeredRuleTypes } from './rules/index.js';
+export type { Rule, RuleContext, RequestPlan, ListingFilter, Ghost, RuleRequest } from './rules/index.js';
+export type { ProxyCore, ProxyEvent } from './core.js';
+export * from './types.js';

@@ -1,0 +1,130 @@
+// The fault-rule interface (toxiproxy style): one required method, optional abilities as separate
+// interfaces, and a registry by the type string the control API accepts.
+//
+//   client --> [classify] --> rules add effects to a RequestPlan --> [data plane carries out the plan] --> upstream
+//
+// A rule never touches sockets or bytes: it only says what should happen (delay, refuse, throttle, hide),
+// and the data plane does it. That is what keeps every rule from corrupting data.
+import type { Clock, SeededRandom } from '../../../common/index.js';
+import type { ClassifiedRequest } from '../classify.js';
+import type { ObjectMeta, StoreEvent, StoreRecord } from '../store-record.js';
+import type { DecisionAction, RuleSpec, RuleType, S3ErrorCode, S3Operation } from '../types.js';
+
+export interface RuleRequest extends ClassifiedRequest {
+  id: number;
+  /** Arrival time, epoch ms from the injected clock. */
+  now: number;
+}
+
+export type Refusal =
+  { kind: 'error'; code: S3ErrorCode; retryAfterSec?: number } | { kind: 'reset' } | { kind: 'hang' };
+
+/** Called after a write or delete succeeded upstream, once per affected key, with the recorded event. */
+export type SuccessHook = (bucket: string, key: string, event: StoreEvent) => void;
+
+/** What a listing shows for a key that is not (or no longer) in the store. */
+export interface Ghost {
+  key: string;
+  meta: ObjectMeta;
+}
+
+/** A view on listings: which keys to hide and which to add, for one listing answer. */
+export interface ListingFilter {
+  hides(bucket: string, key: string, now: number): boolean;
+  /** Keys to show under `prefix` that the store does not have. */
+  ghosts?(bucket: string, prefix: string, now: number): Ghost[];
+}
+
+export interface PlanEffect {
+  rule: string;
+  action: DecisionAction;
+  delayMs?: number;
+}
+
+/** Everything the rules decided for one request; the data plane carries it out. */
+export class RequestPlan {
+  requestDelayMs = 0;
+  responseDelayMs = 0;
+  refusal?: { rule: string; refusal: Refusal };
+  bytesPerSecond?: number;
+  readonly effects: PlanEffect[] = [];
+  readonly listingFilters: { rule: string; filter: ListingFilter }[] = [];
+  readonly successHooks: SuccessHook[] = [];
+
+  refuse(rule: string, refusal: Refusal): void {
+    // The first refusal wins: a later rule cannot turn an error into a hang for the same request.
+    this.refusal ??= { rule, refusal };
+    this.effects.push({ rule, action: refusal.kind === 'error' ? 'error' : refusal.kind });
+  }
+}
+
+/** What a rule gets from the proxy when built. */
+export interface RuleContext {
+  /** The rule's own stream: `new SeededRandom(seed).derive('rule', name)`. */
+  random: SeededRandom;
+  clock: Clock;
+  record: StoreRecord;
+  /** The rule's key selector (glob/regex), for keys known only after the request (DeleteObjects). */
+  keyMatches(key: string): boolean;
+}
+
+/** A fault rule. `apply` runs for each request that passed the rule's selectors, limits and probability. */
+export interface Rule<S extends RuleSpec = RuleSpec> {
+  readonly spec: S;
+  apply(request: RuleRequest, plan: RequestPlan): void;
+}
+
+/** Optional: the operations a rule is triggered by when `match.operations` is absent (default: all). */
+export interface ScopedRule extends Rule {
+  readonly triggers: readonly S3Operation[];
+}
+
+/** Optional: a filter consulted on every listing, regardless of probability and limits (state it built earlier). */
+export interface ListingRule extends Rule {
+  readonly listing: ListingFilter;
+}
+
+/** Optional: refuses GET/HEAD of keys it hides (answered `404 NoSuchKey`). */
+export interface ReadGuardRule extends Rule {
+  refusesRead(bucket: string, key: string, now: number): boolean;
+}
+
+/** Optional: takes over the state of the rule it replaces on update (same name and type). */
+export interface InheritingRule extends Rule {
+  inherit(previous: Rule): void;
+}
+
+/** Optional: releases timers or memory when removed. */
+export interface CleanupRule extends Rule {
+  cleanup(): void;
+}
+
+export const isScoped = (r: Rule): r is ScopedRule => 'triggers' in r;
+export const isListingRule = (r: Rule): r is ListingRule => 'listing' in r;
+export const isReadGuard = (r: Rule): r is ReadGuardRule => 'refusesRead' in r;
+export const isInheriting = (r: Rule): r is InheritingRule => 'inherit' in r;
+export const isCleanup = (r: Rule): r is CleanupRule => 'cleanup' in r;
+
+export type RuleFactory = (spec: RuleSpec, context: RuleContext) => Rule;
+
+const registry = new Map<string, RuleFactory>();
+
+/** Registers a rule type under the string the control API accepts as `type`. */
+export function registerRule<T extends RuleType>(
+  type: T,
+  factory: (spec: Extract<RuleSpec, { type: T }>, context: RuleContext) => Rule,
+): void {
+  registry.set(type, factory as RuleFactory);
+}
+
+export function createRule(spec: RuleSpec, context: RuleContext): Rule {
+  const factory = registry.get(spec.type);
+  if (!factory) throw new Error(`no rule registered for type ${spec.type}`);
+  return factory(spec, context);
+}
+
+export function registeredRuleTypes(): string[] {
+  return [...registry.keys()];
+}
+
+export const bucketKey = (bucket: string, key: string): string => `${bucket}\u0000${key}`;

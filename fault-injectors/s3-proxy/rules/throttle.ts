@@ -1,0 +1,15 @@
+// throttle: limits the bandwidth of each request body and response body it applies to (bytes per second).
+import type { ThrottleRule } from '../types.js';
+import { registerRule, type RequestPlan, type Rule } from './rule.js';
+
+export class ThrottleFault implements Rule<ThrottleRule> {
+  constructor(readonly spec: ThrottleRule) {}
+
+  apply(_request: unknown, plan: RequestPlan): void {
+    // Two throttles on one request: the slower one decides.
+    plan.bytesPerSecond = Math.min(plan.bytesPerSecond ?? Infinity, this.spec.bytesPerSecond);
+    plan.effects.push({ rule: this.spec.name, action: 'throttle' });
+  }
+}
+
+registerRule('throttle', (spec) => new ThrottleFault(spec));

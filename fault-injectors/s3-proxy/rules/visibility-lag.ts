@@ -1,0 +1,64 @@
+// visibility-lag (partial sync): a key written while the rule is active is left out of listings for
+// `durationMs` after the write completed; GET/HEAD stay consistent unless `hideReads` (then 404 NoSuchKey).
+// A mark belongs to one write (its sequence number): a later overwrite or delete of the key ends it, and
+// removing the rule drops every mark, so nothing stays hidden after a reset or an expired lease.
+import { WRITE_OPERATIONS } from '../classify.js';
+import type { VisibilityLagRule } from '../types.js';
+import {
+  bucketKey,
+  registerRule,
+  type InheritingRule,
+  type ListingFilter,
+  type ListingRule,
+  type ReadGuardRule,
+  type RequestPlan,
+  type Rule,
+  type RuleContext,
+  type RuleRequest,
+  type ScopedRule,
+} from './rule.js';
+
+interface Mark {
+  seq: number;
+  until: number;
+}
+
+export class VisibilityLagFault implements ScopedRule, ListingRule, ReadGuardRule, InheritingRule {
+  readonly triggers = WRITE_OPERATIONS;
+  marks = new Map<string, Mark>();
+  readonly listing: ListingFilter = { hides: (bucket, key, now) => this.hidden(bucket, key, now) };
+
+  constructor(
+    readonly spec: VisibilityLagRule,
+    private readonly context: RuleContext,
+  ) {}
+
+  apply(_request: RuleRequest, plan: RequestPlan): void {
+    plan.effects.push({ rule: this.spec.name, action: 'hide' });
+    plan.successHooks.push((bucket, key, event) => {
+      this.marks.set(bucketKey(bucket, key), { seq: event.seq, until: event.t + this.spec.durationMs });
+    });
+  }
+
+  refusesRead(bucket: string, key: string, now: number): boolean {
+    return this.spec.hideReads === true && this.hidden(bucket, key, now);
+  }
+
+  inherit(previous: Rule): void {
+    if (previous instanceof VisibilityLagFault) this.marks = previous.marks;
+  }
+
+  private hidden(bucket: string, key: string, now: number): boolean {
+    const id = bucketKey(bucket, key);
+    const mark = this.marks.get(id);
+    if (!mark) return false;
+    const last = this.context.record.last(bucket, key);
+    if (mark.until <= now || last?.seq !== mark.seq) {
+      this.marks.delete(id);
+      return false;
+    }
+    return true;
+  }
+}
+
+registerRule('visibility-lag', (spec, context) => new VisibilityLagFault(spec, context));
