@@ -41,6 +41,14 @@ function xmlUnescape(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** An S3 error body (XML, ASCII in practice) from a binary response; the first 8 KiB are plenty. */
+function asciiText(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer, 0, Math.min(buffer.byteLength, 8192));
+  let text = '';
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return text;
+}
+
 function tagValues(xml: string, tag: string): string[] {
   const values: string[] = [];
   const pattern = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g');
@@ -71,7 +79,7 @@ export class S3Client {
     body: ArrayBuffer | undefined,
     payloadHash: string | undefined,
     tags: Record<string, string>,
-  ): { response: S3Response; rawBody: string | undefined; contentLength: number | undefined } {
+  ): { response: S3Response; rawBody: string | undefined; bytesRead: number | undefined } {
     const path = encodeKeyPath(this.config.bucket, key);
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/octet-stream';
@@ -84,12 +92,19 @@ export class S3Client {
     const res = http.request(method, url, body ?? null, {
       headers: signed.headers,
       timeout: `${this.config.timeoutMs}ms`,
-      // GET bodies are only counted, never kept: the load must stay cheap for the machine it shares.
-      responseType: method === 'GET' && key !== undefined ? 'none' : 'text',
+      // Object bodies stay binary: counted, never decoded (only an error body is turned into text).
+      responseType: method === 'GET' && key !== undefined ? 'binary' : 'text',
       tags,
     });
     const ok = res.status >= 200 && res.status < 300;
-    const rawBody = typeof res.body === 'string' ? res.body : undefined;
+    const answer: unknown = res.body;
+    const bytesRead = answer instanceof ArrayBuffer ? answer.byteLength : undefined;
+    const rawBody =
+      typeof answer === 'string'
+        ? answer
+        : answer instanceof ArrayBuffer && !ok
+          ? asciiText(answer)
+          : undefined;
     const response: S3Response = { status: res.status, ok, durationMs: res.timings.duration };
     if (!ok) {
       const code = rawBody === undefined ? undefined : tagValues(rawBody, 'Code')[0];
@@ -98,9 +113,7 @@ export class S3Client {
       response.errorCode = code ?? (res.status === 0 ? transport : `HTTP ${res.status}`);
       response.detail = res.error;
     }
-    const lengthHeader = res.headers['Content-Length'];
-    const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
-    return { response, rawBody, contentLength };
+    return { response, rawBody, bytesRead };
   }
 
   put(key: string, body: ArrayBuffer, payloadHash: string, tags: Record<string, string> = {}): S3Response {
@@ -108,17 +121,17 @@ export class S3Client {
     return this.send('PUT', key, undefined, body, payloadHash, { ...tags, op: 'put' }).response;
   }
 
-  /** Reads an object; `size` is checked against Content-Length, a mismatch makes the answer not ok. */
+  /** Reads an object; a body of another length than `size` makes the answer not ok (`WrongLength`). */
   get(key: string, size: number, tags: Record<string, string> = {}): S3Response {
     this.guard(key);
-    const { response, contentLength } = this.send('GET', key, undefined, undefined, undefined, {
+    const { response, bytesRead } = this.send('GET', key, undefined, undefined, undefined, {
       ...tags,
       op: 'get',
     });
-    if (response.ok && contentLength !== size) {
+    if (response.ok && bytesRead !== size) {
       response.ok = false;
       response.errorCode = 'WrongLength';
-      response.detail = `read ${contentLength} bytes, wrote ${size}`;
+      response.detail = `read ${bytesRead} bytes, wrote ${size}`;
     }
     return response;
   }
