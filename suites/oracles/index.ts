@@ -4,3 +4,9 @@ export { checkHistory, checkersFor } from './check/check-history.js';
 export type { CheckOptions, FaultClass, Finding, StreamingChecker, FinishContext } from './check/checker.js';
 export { ITERATION_LABEL } from './check/view.js';
 export { HistoryStory } from './check/story.js';
+export {
+  readStore,
+  parseBackupTargetURL,
+  type StoreReadOptions,
+  type StoreSnapshot,
+} from './store/read-store.js';

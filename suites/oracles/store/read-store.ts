@@ -1,0 +1,123 @@
+// The store as it really is: reads MinIO directly (never through the fault proxy) and summarises what the
+// dual-view checker needs: every backing-image.cfg with its CompleteTime, every system backup, the object
+// count. Key layout as Longhorn's backupstore (longhorn.md section 5): `<path>/backupstore/...`.
+import { Client } from 'minio';
+import { UsageError, type Clock } from '../../../common/index.js';
+import type { StoreEvent } from '../../harness/index.js';
+
+export interface StoreReadOptions {
+  /** MinIO's own URL, e.g. http://127.0.0.1:9000 (not the proxy). */
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  region: string;
+  bucket: string;
+  /** Longhorn's backup target URL, `s3://<bucket>@<region>/<path>`; default `s3://<bucket>@<region>/backupstore`. */
+  backupTargetURL?: string;
+  /** Accepted so callers can pass their run context; the read itself needs no time. */
+  clock?: Clock;
+}
+
+/** A `store` event without the fields the history stamps. */
+export type StoreSnapshot = Omit<StoreEvent, 'id' | 't' | 'ts' | 'scenario'>;
+
+/** Bucket and key prefix (ending in `backupstore/`) of an S3 backup target URL, parsed like Longhorn. */
+export function parseBackupTargetURL(url: string): { bucket: string; region?: string; prefix: string } {
+  const match = /^s3:\/\/([^@/]+)(?:@([^/]+))?(\/.*)?$/.exec(url);
+  if (!match) throw new UsageError(`backupTargetURL: expected s3://<bucket>@<region>/<path>, got ${url}`);
+  const path = (match[3] ?? '').replace(/^\/+/, '').replace(/\/+$/, '');
+  return {
+    bucket: match[1]!,
+    ...(match[2] === undefined ? {} : { region: match[2] }),
+    prefix: path === '' ? 'backupstore/' : `${path}/backupstore/`,
+  };
+}
+
+interface BackingImageCfg {
+  CompleteTime?: unknown;
+  Size?: unknown;
+  BlockCount?: unknown;
+}
+
+async function readText(client: Client, bucket: string, key: string): Promise<string> {
+  const stream = await client.getObject(bucket, key);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readStore(options: StoreReadOptions): Promise<StoreSnapshot> {
+  const target = parseBackupTargetURL(
+    options.backupTargetURL ?? `s3://${options.bucket}@${options.region}/backupstore`,
+  );
+  if (target.bucket !== options.bucket) {
+    throw new UsageError(
+      `backupTargetURL names bucket ${target.bucket}, but the store access is for bucket ${options.bucket}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(options.endpoint);
+  } catch (error) {
+    throw new UsageError(`store endpoint: not a URL: ${options.endpoint}`, { cause: error });
+  }
+  const client = new Client({
+    endPoint: url.hostname,
+    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    useSSL: url.protocol === 'https:',
+    accessKey: options.accessKey,
+    secretKey: options.secretKey,
+    region: options.region,
+  });
+  const cfgPattern = new RegExp(
+    `^${escape(target.prefix)}backing-images/backing-images/([^/]+)/backing-image\\.cfg$`,
+  );
+  const systemBackupPattern = new RegExp(
+    `^${escape(target.prefix)}system-backups/([^/]+)/([^/]+)/system-backup\\.(cfg|zip)$`,
+  );
+  const cfgKeys: { backingImage: string; key: string }[] = [];
+  const systemBackups = new Map<string, StoreSnapshot['systemBackups'][number]>();
+  let objectCount = 0;
+  for await (const item of client.listObjectsV2(options.bucket, target.prefix, true)) {
+    const key = (item as { name?: string }).name;
+    if (key === undefined) continue;
+    objectCount++;
+    const cfg = cfgPattern.exec(key);
+    if (cfg) cfgKeys.push({ backingImage: cfg[1]!, key });
+    const sb = systemBackupPattern.exec(key);
+    if (sb) {
+      const id = `${sb[1]}/${sb[2]}`;
+      const entry = systemBackups.get(id) ?? {
+        name: sb[2]!,
+        version: sb[1]!,
+        hasConfig: false,
+        hasZip: false,
+      };
+      if (sb[3] === 'cfg') entry.hasConfig = true;
+      else entry.hasZip = true;
+      systemBackups.set(id, entry);
+    }
+  }
+  const backingImageConfigs: StoreSnapshot['backingImageConfigs'] = [];
+  for (const { backingImage, key } of cfgKeys) {
+    let parsed: BackingImageCfg = {};
+    try {
+      parsed = JSON.parse(await readText(client, options.bucket, key)) as BackingImageCfg;
+    } catch {
+      // Unreadable or half-written: as far as Longhorn can tell it is not complete, which is what we record.
+    }
+    backingImageConfigs.push({
+      backingImage,
+      key,
+      completeTime: typeof parsed.CompleteTime === 'string' ? parsed.CompleteTime : '',
+      ...(parsed.Size === undefined ? {} : { size: String(parsed.Size) }),
+      ...(parsed.BlockCount === undefined ? {} : { blockCount: String(parsed.BlockCount) }),
+    });
+  }
+  backingImageConfigs.sort((a, b) => a.backingImage.localeCompare(b.backingImage));
+  return { type: 'store', backingImageConfigs, systemBackups: [...systemBackups.values()], objectCount };
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
