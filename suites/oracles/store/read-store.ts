@@ -19,15 +19,17 @@ export interface StoreReadOptions {
 }
 
 /** A `store` event without the fields the history stamps. */
-export type StoreSnapshot = Omit<StoreEvent, 'id' | 't' | 'ts' | 'scenario'>;
+export type StoreSnapshot = Omit<StoreEvent, 'id' | 't' | 'ts' | 'scenario' | 'type'>;
 
 /** Bucket and key prefix (ending in `backupstore/`) of an S3 backup target URL, parsed like Longhorn. */
 export function parseBackupTargetURL(url: string): { bucket: string; region?: string; prefix: string } {
   const match = /^s3:\/\/([^@/]+)(?:@([^/]+))?(\/.*)?$/.exec(url);
-  if (!match) throw new UsageError(`backupTargetURL: expected s3://<bucket>@<region>/<path>, got ${url}`);
+  const bucket = match?.[1];
+  if (!match || bucket === undefined)
+    throw new UsageError(`backupTargetURL: expected s3://<bucket>@<region>/<path>, got ${url}`);
   const path = (match[3] ?? '').replace(/^\/+/, '').replace(/\/+$/, '');
   return {
-    bucket: match[1]!,
+    bucket,
     ...(match[2] === undefined ? {} : { region: match[2] }),
     prefix: path === '' ? 'backupstore/' : `${path}/backupstore/`,
   };
@@ -82,18 +84,13 @@ export async function readStore(options: StoreReadOptions): Promise<StoreSnapsho
     const key = (item as { name?: string }).name;
     if (key === undefined) continue;
     objectCount++;
-    const cfg = cfgPattern.exec(key);
-    if (cfg) cfgKeys.push({ backingImage: cfg[1]!, key });
-    const sb = systemBackupPattern.exec(key);
-    if (sb) {
-      const id = `${sb[1]}/${sb[2]}`;
-      const entry = systemBackups.get(id) ?? {
-        name: sb[2]!,
-        version: sb[1]!,
-        hasConfig: false,
-        hasZip: false,
-      };
-      if (sb[3] === 'cfg') entry.hasConfig = true;
+    const [, backingImage] = cfgPattern.exec(key) ?? [];
+    if (backingImage !== undefined) cfgKeys.push({ backingImage, key });
+    const [, version, name, suffix] = systemBackupPattern.exec(key) ?? [];
+    if (version !== undefined && name !== undefined) {
+      const id = `${version}/${name}`;
+      const entry = systemBackups.get(id) ?? { name, version, hasConfig: false, hasZip: false };
+      if (suffix === 'cfg') entry.hasConfig = true;
       else entry.hasZip = true;
       systemBackups.set(id, entry);
     }
@@ -115,7 +112,7 @@ export async function readStore(options: StoreReadOptions): Promise<StoreSnapsho
     });
   }
   backingImageConfigs.sort((a, b) => a.backingImage.localeCompare(b.backingImage));
-  return { type: 'store', backingImageConfigs, systemBackups: [...systemBackups.values()], objectCount };
+  return { backingImageConfigs, systemBackups: [...systemBackups.values()], objectCount };
 }
 
 function escape(text: string): string {
