@@ -1,5 +1,6 @@
-// runK6 against a real MinIO with real k6: objects land under the run prefix only, the teardown removes
-// them, a threshold breach is exit 99 recorded as such, a broken script is a k6 failure, abort stops k6.
+// runK6 with real k6 through the real fault proxy into a real MinIO: objects land under the run prefix
+// only, the teardown removes them, a threshold breach (slow answers or the proxy's injected errors) is
+// exit 99 recorded as such, a broken script is a k6 failure, abort stops k6 after its teardown.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { UsageError } from '../common/index.js';
 import { Client } from 'minio';
 import { startMinio, type TestMinio } from '../test-support/minio.js';
+import { startS3Proxy, type S3Proxy } from '../test-support/s3-proxy.js';
 import { coLoadCheck, runK6, type RunK6Options } from './index.js';
 import { k6Binary } from './test-helpers.js';
 
@@ -24,8 +26,9 @@ async function listAll(client: Client, bucket: string, prefix: string): Promise<
   return objects;
 }
 
-describe('load: runK6 with real k6 and MinIO', function () {
+describe('load: runK6 with real k6, the fault proxy and MinIO', function () {
   let minio: (TestMinio & { client: Client }) | undefined;
+  let proxy: S3Proxy | undefined;
   let dir = '';
 
   before(async function () {
@@ -41,18 +44,24 @@ describe('load: runK6 with real k6 and MinIO', function () {
     });
     minio = { ...started, client };
     await client.putObject(BUCKET, LONGHORN_KEY, Buffer.from('{"CompleteTime":"x"}'));
+    proxy = await startS3Proxy({ upstream: started.endpoint, seed: 8 });
+  });
+
+  afterEach(async function () {
+    await proxy?.control.reset();
   });
 
   after(async function () {
+    await proxy?.close();
     await minio?.stop();
     if (dir !== '') await rm(dir, { recursive: true, force: true });
   });
 
   function options(overrides: Partial<RunK6Options>): RunK6Options {
-    assert.ok(minio);
+    assert.ok(minio && proxy);
     return {
       k6Path: k6Binary(),
-      endpoint: minio.endpoint,
+      endpoint: proxy.dataUrl,
       accessKey: minio.accessKey,
       secretKey: minio.secretKey,
       region: minio.region,
@@ -83,17 +92,18 @@ describe('load: runK6 with real k6 and MinIO', function () {
     );
   });
 
-  it('keeps what a run wrote when asked: the minio client finds exactly the objects the summary accounts for', async function () {
-    // `keep` rather than looking during the run: what the store holds after the run is fixed, so the count
-    // can be compared exactly with the summary instead of racing k6's writes.
+  it('runs 10 s through the proxy; kept objects are exactly what the summary accounts for, all under the run prefix', async function () {
+    // `keep` rather than looking during the run: after the run the store is fixed, so what the minio client
+    // lists can be compared exactly with the summary's counts instead of racing k6's writes and deletes.
+    const firstDecision = (await proxy!.control.metrics()).requestsTotal;
     const result = await runK6(
-      options({ durationSec: 4, keep: true, runId: 'keep-1', prefix: 'lhchaos-k6/a b+(c)/' }),
+      options({ durationSec: 10, keep: true, runId: 'keep-1', prefix: 'lhchaos-k6/a b+(c)/' }),
     );
     assert.equal(result.exitCode, 0, result.stderrTail);
     assert.equal(result.thresholdsBreached, false);
     const summary = result.summary!;
     assert.equal(summary.runPrefix, 'lhchaos-k6/a b+(c)/keep-1/');
-    assert.ok(summary.ops.put.count > 0 && summary.ops.list.count + summary.ops.get.count > 0);
+    for (const op of ['put', 'get', 'list', 'delete'] as const) assert.ok(summary.ops[op].count > 0, op);
     assert.equal(summary.total.errors, 0);
 
     const stored = await listAll(minio!.client, BUCKET, 'lhchaos-k6/');
@@ -105,13 +115,15 @@ describe('load: runK6 with real k6 and MinIO', function () {
       assert.equal(size, Number(key.split('-').at(-1)), `${key} holds the size its name says`);
     }
     await assertLonghornKeyUntouched();
-    assert.deepEqual(coLoadCheck(result), {
-      name: 'co-load-thresholds',
-      valid: true,
-      severity: 'warn',
-      message: coLoadCheck(result).message,
-      evidence: [],
-    });
+
+    // Every request the proxy saw from this run was for the bucket and under the run prefix.
+    const decisions = (await proxy!.control.decisions()).filter((d) => d.id > firstDecision);
+    assert.equal(decisions.length, summary.total.count);
+    for (const d of decisions) {
+      assert.equal(d.bucket, BUCKET);
+      assert.ok((d.key ?? d.prefix ?? '').startsWith(summary.runPrefix!), JSON.stringify(d));
+    }
+    assert.equal(coLoadCheck(result).valid, true);
   });
 
   it('deletes everything it wrote in the teardown', async function () {
@@ -137,6 +149,34 @@ describe('load: runK6 with real k6 and MinIO', function () {
     assert.equal(warn.severity, 'warn');
     assert.match(warn.message, /s3_op_duration p\(95\)<0\.001/);
     assert.equal(coLoadCheck(result, { breachIsFailure: true }).severity, 'error');
+  });
+
+  it('breaches the error-rate threshold under the proxy’s injected errors: exit 99, recorded as such', async function () {
+    await proxy!.control.addRule({
+      type: 'error',
+      name: 'k6-errors',
+      code: 'InternalError',
+      probability: 0.5,
+      match: { key: 'lhchaos-k6/**' },
+    });
+    const result = await runK6(options({ runId: 'errors-1', durationSec: 3 }));
+    assert.equal(result.exitCode, 99, result.stderrTail);
+    assert.equal(result.thresholdsBreached, true);
+    assert.equal(result.failed, false);
+    const summary = result.summary!;
+    assert.deepEqual(summary.thresholds.s3_errors, [{ condition: 'rate<0.01', ok: false }]);
+    assert.ok(summary.total.errors > 0);
+    // Every failure the load counted is one the proxy injected (the teardown's retries add more).
+    assert.deepEqual(summary.errorCodes, { InternalError: summary.total.errors });
+    const applied = (await proxy!.control.metrics()).rules.find((r) => r.name === 'k6-errors')?.applied ?? 0;
+    assert.ok(applied >= summary.total.errors, `proxy applied ${applied}, load saw ${summary.total.errors}`);
+    // The teardown retried through the faults and still left nothing.
+    assert.equal(summary.cleanup.left, 0);
+    assert.equal((await listAll(minio!.client, BUCKET, summary.runPrefix!)).size, 0);
+    const check = coLoadCheck(result, { breachIsFailure: true });
+    assert.equal(check.valid, false);
+    assert.equal(check.severity, 'error');
+    assert.match(check.message, /s3_errors rate<0\.01/);
   });
 
   it('reports a script that throws as a k6 failure with its stderr tail', async function () {

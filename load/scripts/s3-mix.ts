@@ -110,10 +110,20 @@ export default function (data: { runPrefix: string }): void {
   }
 }
 
-/** With half of all requests failing, a key survives ten rounds with odds of 1 in 1024. */
-const CLEANUP_ROUNDS = 10;
+/**
+ * Faults may still be on during the teardown. With half of all requests failing, a request tried five
+ * times fails every time once in 32, and a key survives five such rounds with odds of about 1 in 3e7.
+ */
+const CLEANUP_ATTEMPTS = 5;
+const CLEANUP_ROUNDS = 5;
 
-/** Deletes everything under the run prefix, retrying each failure a few times (faults may still be on). */
+function withRetries<T extends { ok: boolean }>(attempt: () => T): T {
+  let result = attempt();
+  for (let i = 1; i < CLEANUP_ATTEMPTS && !result.ok; i++) result = attempt();
+  return result;
+}
+
+/** Deletes everything under the run prefix (listing again until it comes back empty). */
 export function teardown(data: { runPrefix: string }): void {
   if (config.keep) return;
   const tags = { phase: 'teardown' };
@@ -122,7 +132,7 @@ export function teardown(data: { runPrefix: string }): void {
     let token: string | undefined;
     let listed = true;
     do {
-      const page = client.list(data.runPrefix, token, tags);
+      const page = withRetries(() => client.list(data.runPrefix, token, tags));
       if (!page.ok) {
         listed = false;
         break;
@@ -133,10 +143,9 @@ export function teardown(data: { runPrefix: string }): void {
     if (listed && keys.length === 0) return;
     let failed = 0;
     for (const key of keys) {
-      if (client.delete(key, tags).ok) cleanupDeleted.add(1);
+      if (withRetries(() => client.delete(key, tags)).ok) cleanupDeleted.add(1);
       else failed++;
     }
-    if (listed && failed === 0) return;
     if (round === CLEANUP_ROUNDS - 1) {
       cleanupLeft.add(failed);
       if (!listed) cleanupUnverified.add(1);
