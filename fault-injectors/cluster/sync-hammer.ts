@@ -47,7 +47,9 @@ export async function requestTargetSync(
 
 export function startSyncHammer(options: SyncHammerOptions): SyncHammer {
   if (options.intervalMs.min <= 0 || options.intervalMs.max < options.intervalMs.min) {
-    throw new RangeError(`sync hammer intervalMs: need 0 < min <= max, got ${JSON.stringify(options.intervalMs)}`);
+    throw new RangeError(
+      `sync hammer intervalMs: need 0 < min <= max, got ${JSON.stringify(options.intervalMs)}`,
+    );
   }
   const controller = new AbortController();
   const target = options.target ?? 'default';
@@ -62,10 +64,19 @@ export function startSyncHammer(options: SyncHammerOptions): SyncHammer {
       }
       bumps++;
       try {
-        const at = await requestTargetSync(options.kubeConfig, options.namespace, target, new Date(options.clock.now()));
+        const at = await requestTargetSync(
+          options.kubeConfig,
+          options.namespace,
+          target,
+          new Date(options.clock.now()),
+        );
         options.onBump?.({ n: bumps, syncRequestedAt: at });
       } catch (error) {
-        options.onBump?.({ n: bumps, syncRequestedAt: '', error: error instanceof Error ? error.message : String(error) });
+        options.onBump?.({
+          n: bumps,
+          syncRequestedAt: '',
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   })();

@@ -37,7 +37,8 @@ function positive(source: Source, name: string): number | undefined {
   const raw = source[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!(value > 0) || !Number.isFinite(value)) throw new UsageError(`${name}: expected a positive number, got '${raw}'`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new UsageError(`${name}: expected a positive number, got '${raw}'`);
   return value;
 }
 
@@ -66,9 +67,14 @@ export function readChaosEnv(source: Source = process.env): ChaosEnv {
     seed: integer(source, 'LHCHAOS_SEED'),
     profile: source.LHCHAOS_PROFILE || undefined,
     iterations: integer(source, 'LHCHAOS_ITERATIONS'),
-    durationMs: source.LHCHAOS_DURATION ? parseDuration(source.LHCHAOS_DURATION, 'LHCHAOS_DURATION') : undefined,
+    durationMs: source.LHCHAOS_DURATION
+      ? parseDuration(source.LHCHAOS_DURATION, 'LHCHAOS_DURATION')
+      : undefined,
     longhorn: source.LHCHAOS_LONGHORN || undefined,
-    simBugs: (source.LHCHAOS_SIM_BUGS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    simBugs: (source.LHCHAOS_SIM_BUGS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     outDir: source.LHCHAOS_OUT || undefined,
     timeFactor: positive(source, 'LHCHAOS_TIME_FACTOR'),
     proxyControlUrl: source.LHCHAOS_PROXY_CONTROL_URL || undefined,

@@ -25,7 +25,10 @@ export interface CleanupReport {
 /** Order matters: system backups first (they wait on the rest), backing images last. */
 const LABELLED_KINDS: LonghornKind[] = ['SystemBackup', 'Backup', 'Snapshot', 'Volume', 'BackingImage'];
 
-async function runObjects(client: LonghornClient, runId: string): Promise<{ kind: LonghornKind; object: AnyObject }[]> {
+async function runObjects(
+  client: LonghornClient,
+  runId: string,
+): Promise<{ kind: LonghornKind; object: AnyObject }[]> {
   const selector = `${RUN_LABEL}=${runId}`;
   const found: { kind: LonghornKind; object: AnyObject }[] = [];
   const images = new Set<string>();
@@ -38,7 +41,8 @@ async function runObjects(client: LonghornClient, runId: string): Promise<{ kind
     }
   }
   for (const object of await client.list('BackupBackingImage')) {
-    if (images.has(String(object.spec?.backingImage ?? ''))) found.push({ kind: 'BackupBackingImage', object });
+    if (images.has(String(object.spec?.backingImage ?? '')))
+      found.push({ kind: 'BackupBackingImage', object });
   }
   for (const object of await client.list('BackupVolume')) {
     const volume = String(object.spec?.volumeName ?? object.metadata.name);
@@ -78,7 +82,9 @@ export async function cleanupRun(options: CleanupOptions): Promise<CleanupReport
   const forced: string[] = [];
   if (options.forceFinalizers) {
     for (const { kind, object } of remaining) {
-      await client.mergePatch(kind, object.metadata.name, { metadata: { finalizers: null } }).catch(() => undefined);
+      await client
+        .mergePatch(kind, object.metadata.name, { metadata: { finalizers: null } })
+        .catch(() => undefined);
       forced.push(key(kind, object.metadata.name));
     }
     remaining = await stillThere(client, remaining);
@@ -93,7 +99,8 @@ async function stillThere(
   const left: { kind: LonghornKind; object: AnyObject }[] = [];
   for (const target of targets) {
     const current = await client.get(target.kind, target.object.metadata.name);
-    if (current && current.metadata.uid === target.object.metadata.uid) left.push({ kind: target.kind, object: current });
+    if (current && current.metadata.uid === target.object.metadata.uid)
+      left.push({ kind: target.kind, object: current });
   }
   return left;
 }

@@ -36,7 +36,12 @@ export class LonghornClient {
   }
 
   private params(kind: LonghornKind) {
-    return { group: LONGHORN_GROUP, version: LONGHORN_VERSION, namespace: this.namespace, plural: PLURALS[kind] };
+    return {
+      group: LONGHORN_GROUP,
+      version: LONGHORN_VERSION,
+      namespace: this.namespace,
+      plural: PLURALS[kind],
+    };
   }
 
   async create<T extends object>(kind: LonghornKind, body: T): Promise<T> {

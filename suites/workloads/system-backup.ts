@@ -28,6 +28,8 @@ export interface IterationOptions {
   /** Also back up each fresh volume on its own, concurrently with the system backup. */
   concurrentVolumeBackups?: boolean;
   signal?: AbortSignal;
+  /** Told the iteration's backing image names before anything is created (reactive triggers need them). */
+  onImages?: (names: string[]) => void;
 }
 
 export interface IterationOutcome {
@@ -70,9 +72,15 @@ async function waitForImagesReady(options: IterationOptions, images: string[]): 
     if (event && event.type === 'watch') pending.delete(event.name);
   }
   if (pending.size > 0) {
-    options.ops.complete(options.ops.invoke(PROCESS, 'wait-backing-images-ready', [...pending]).opId, PROCESS, 'wait-backing-images-ready', 'info', {
-      error: `not ready on two disks within ${options.stallWindowMs} ms; backing up anyway`,
-    });
+    options.ops.complete(
+      options.ops.invoke(PROCESS, 'wait-backing-images-ready', [...pending]).opId,
+      PROCESS,
+      'wait-backing-images-ready',
+      'info',
+      {
+        error: `not ready on two disks within ${options.stallWindowMs} ms; backing up anyway`,
+      },
+    );
   }
 }
 
@@ -189,6 +197,7 @@ async function waitForSystemBackup(
 export async function runSystemBackupIteration(options: IterationOptions): Promise<IterationOutcome> {
   const names = iterationNames(options.runId, options.scenarioIndex, options.iteration, options);
   const startedAt = options.clock.monotonic();
+  options.onImages?.(names.backingImages);
   await createScene(options, names);
   const labels = runLabels(options.runId, options.scenario, options.iteration);
   const { opId } = options.ops.invoke(PROCESS, 'system-backup', {
@@ -209,9 +218,15 @@ export async function runSystemBackupIteration(options: IterationOptions): Promi
   }
   if (options.concurrentVolumeBackups) await startVolumeBackups(options, names);
   const waited = await waitForSystemBackup(options, names, options.clock.monotonic());
-  const value = { name: names.systemBackup, iteration: options.iteration, state: waited.state, result: waited.result };
+  const value = {
+    name: names.systemBackup,
+    iteration: options.iteration,
+    state: waited.state,
+    result: waited.result,
+  };
   if (waited.result === 'ready') options.ops.complete(opId, PROCESS, 'system-backup', 'ok', { value });
-  else if (waited.result === 'error') options.ops.complete(opId, PROCESS, 'system-backup', 'fail', { value, error: 'SystemBackup Error' });
+  else if (waited.result === 'error')
+    options.ops.complete(opId, PROCESS, 'system-backup', 'fail', { value, error: 'SystemBackup Error' });
   else
     options.ops.complete(opId, PROCESS, 'system-backup', 'info', {
       value,
@@ -220,5 +235,10 @@ export async function runSystemBackupIteration(options: IterationOptions): Promi
           ? `no change of state or progress for ${options.stallWindowMs} ms in state '${waited.state}'`
           : `not final after ${options.maxWaitMs} ms`,
     });
-  return { iteration: options.iteration, names, ...waited, durationMs: options.clock.monotonic() - startedAt };
+  return {
+    iteration: options.iteration,
+    names,
+    ...waited,
+    durationMs: options.clock.monotonic() - startedAt,
+  };
 }

@@ -1,0 +1,92 @@
+// Judging a run from its record alone: the oracles' checkers per scenario (with the scenario's fault
+// class and the run's stall window), plus the runner's own account of crashes. The live run and
+// `lhchaos report` both call this on the written history, so they cannot disagree.
+import { coLoadCheck } from '../../load/index.js';
+import { checkHistory } from '../oracles/index.js';
+import {
+  checkSafe,
+  composeVerdict,
+  type CheckResult,
+  type HistoryEvent,
+  type RunMeta,
+  type Verdict,
+} from '../harness/index.js';
+
+export type HistorySource = () => AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>;
+
+/** `runner-completed`: a runner error recorded in the history means the run cannot vouch for itself. */
+async function runnerChecks(history: HistorySource, scenarios: Set<string>): Promise<CheckResult[]> {
+  const crashes: { id: number; message: string; scenario?: string }[] = [];
+  for await (const event of history()) {
+    if (event.type === 'log' && event.source === 'runner' && event.level === 'error') {
+      crashes.push({ id: event.id, message: event.message, scenario: event.scenario });
+    }
+  }
+  if (crashes.length === 0) {
+    return [
+      {
+        name: 'runner-completed',
+        valid: true,
+        severity: 'error',
+        message: 'the runner finished every step',
+        evidence: [],
+      },
+    ];
+  }
+  return crashes.map((crash) => ({
+    name: 'runner-completed',
+    valid: 'unknown',
+    severity: 'error',
+    message: `the run could not finish a step: ${crash.message}`,
+    evidence: [crash.id],
+    ...(crash.scenario && scenarios.has(crash.scenario) ? { scenario: crash.scenario } : {}),
+  }));
+}
+
+/** `co-load-thresholds`, rebuilt from the k6 result the run recorded (a breach is a warning). */
+async function coLoadChecks(history: HistorySource): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for await (const event of history()) {
+    if (event.type !== 'log' || event.source !== 'k6' || !event.fields) continue;
+    const f = event.fields as {
+      exitCode: number;
+      thresholdsBreached: boolean;
+      summary: null;
+      stderrTail: string;
+    };
+    const check = coLoadCheck({
+      exitCode: f.exitCode,
+      thresholdsBreached: f.thresholdsBreached,
+      summary: f.summary ?? null,
+      stderrTail: f.stderrTail ?? '',
+    });
+    results.push({ ...check, evidence: [event.id] });
+  }
+  return results;
+}
+
+export async function judgeRun(history: HistorySource, meta: RunMeta): Promise<Verdict> {
+  const checks: CheckResult[] = [];
+  for (const scenario of meta.scenarios) {
+    const verdict = await checkSafe(
+      'check-history',
+      async () =>
+        (
+          await checkHistory(history(), {
+            stallWindowMs: meta.stallWindowMs,
+            faultClass: scenario.faultClass ?? 'benign',
+            scenario: scenario.name,
+          })
+        ).checks,
+      { scenario: scenario.name },
+    );
+    checks.push(...verdict);
+  }
+  checks.push(
+    ...(await checkSafe('runner-completed', () =>
+      runnerChecks(history, new Set(meta.scenarios.map((s) => s.name))),
+    )),
+  );
+  checks.push(...(await checkSafe('co-load-thresholds', () => coLoadChecks(history))));
+  return composeVerdict(checks);
+}

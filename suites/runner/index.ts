@@ -1,0 +1,26 @@
+// The runner: composes a chaos run (target, observer, scenarios in phases, record, verdict).
+export {
+  runChaos,
+  makeRunId,
+  exitCodeFor,
+  type ChaosRunOptions,
+  type ChaosRunResult,
+  type RunProgress,
+} from './run.js';
+export { judgeRun, type HistorySource } from './check.js';
+export {
+  SCENARIOS,
+  scenarioByName,
+  plannedOrigins,
+  KEYS,
+  type Scenario,
+  type ReactiveTrigger,
+} from './scenarios.js';
+export { PROFILES, profileByName, type Profile } from './profiles.js';
+export { TaskStack } from './tasks.js';
+export { progressWriter, type ProgressWriter } from './progress.js';
+export { openKubeTarget, openLocalTarget, type RunTarget, type StoreAccess } from './target.js';
+export { FaultController } from './faults.js';
+export { runScenario, type ScenarioOutcome } from './run-scenario.js';
+export { buildReplayRules, type ReplayPlan } from './replay.js';
+export { findingsInPlainWords } from './explain.js';

@@ -1,0 +1,96 @@
+// Profiles: which scenarios a run plays, how many iterations each, the time factor and the budget.
+import { UsageError } from '../../common/index.js';
+
+export interface Profile {
+  name: 'smoke' | 'nightly' | 'qualification' | 'repro';
+  description: string;
+  scenarios: string[];
+  /** Iterations in the faults phase of each scenario. */
+  iterations: number;
+  /** Fault-free iterations before the faults phase. */
+  baselineIterations: number;
+  /** Factor applied by the simulator to Longhorn's timings (local mode). */
+  timeFactor: number;
+  /** Wall-clock budget of the whole run; iterations stop early when it runs out. */
+  budgetMs: number;
+  /** Stall window in Longhorn seconds (scaled by the time factor). */
+  stallWindowT: number;
+  verbose: boolean;
+  /** Soak statistics (failure rate with a Wilson interval, time to first failure). */
+  soak: boolean;
+}
+
+export const PROFILES: Record<Profile['name'], Profile> = {
+  smoke: {
+    name: 'smoke',
+    description: 'partial-sync only, 2 iterations, at most 2 minutes on the embedded environment',
+    scenarios: ['partial-sync'],
+    iterations: 2,
+    baselineIterations: 0,
+    timeFactor: 0.05,
+    budgetMs: 120_000,
+    stallWindowT: 60,
+    verbose: false,
+    soak: false,
+  },
+  nightly: {
+    name: 'nightly',
+    description: 'every scenario, 2 iterations each, with a baseline iteration; at most 15 minutes',
+    scenarios: [
+      'partial-sync',
+      'stale-listing',
+      'delete-lag',
+      'latency',
+      'throttle',
+      'errors',
+      'bim-restart',
+    ],
+    iterations: 2,
+    baselineIterations: 1,
+    timeFactor: 0.05,
+    budgetMs: 15 * 60_000,
+    stallWindowT: 60,
+    verbose: false,
+    soak: false,
+  },
+  qualification: {
+    name: 'qualification',
+    description:
+      'long soak: every scenario, 25 iterations each (or --duration), failure rate with a 95% Wilson interval',
+    scenarios: [
+      'partial-sync',
+      'stale-listing',
+      'delete-lag',
+      'latency',
+      'throttle',
+      'errors',
+      'bim-restart',
+    ],
+    iterations: 25,
+    baselineIterations: 1,
+    timeFactor: 0.1,
+    budgetMs: 4 * 3_600_000,
+    stallWindowT: 60,
+    verbose: false,
+    soak: true,
+  },
+  repro: {
+    name: 'repro',
+    description: 'one scenario (partial-sync unless --scenario), one seed, verbose, 1 iteration',
+    scenarios: ['partial-sync'],
+    iterations: 1,
+    baselineIterations: 0,
+    timeFactor: 0.05,
+    budgetMs: 10 * 60_000,
+    stallWindowT: 60,
+    verbose: true,
+    soak: false,
+  },
+};
+
+export function profileByName(name: string): Profile {
+  if (!Object.hasOwn(PROFILES, name)) {
+    throw new UsageError(`--profile: unknown profile '${name}'; valid: ${Object.keys(PROFILES).join(', ')}`);
+  }
+  return PROFILES[name as Profile['name']];
+}

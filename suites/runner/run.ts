@@ -1,0 +1,286 @@
+// A whole chaos run: target up, observer on, each scenario in phases, teardown in reverse, then the
+// verdict judged from the written record (exactly what `lhchaos report` does), reports rendered, exit code.
+import { join } from 'node:path';
+import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
+import { readHistory, renderReports, RunRecordWriter } from '../../reports/index.js';
+import { startObserver } from '../oracles/index.js';
+import {
+  History,
+  HistoryTap,
+  OpRecorder,
+  type NewEvent,
+  type RunMeta,
+  type Verdict,
+} from '../harness/index.js';
+import { cleanupRun, LonghornClient } from '../workloads/index.js';
+import { judgeRun } from './check.js';
+import { startCoLoad, type CoLoadHandle } from './co-load.js';
+import type { FaultController } from './faults.js';
+import type { Profile } from './profiles.js';
+import { buildReplayRules, type ReplayPlan } from './replay.js';
+import { runScenario, type ScenarioOutcome } from './run-scenario.js';
+import type { Scenario } from './scenarios.js';
+import { TaskStack } from './tasks.js';
+import { openKubeTarget, openLocalTarget, type RunTarget, type StoreAccess } from './target.js';
+
+export interface ChaosRunOptions {
+  env: 'local' | 'kube';
+  envDir?: string;
+  kubeconfig?: string;
+  context?: string;
+  profile: Profile;
+  scenarios: Scenario[];
+  seed: number;
+  iterations?: number;
+  durationMs?: number;
+  longhorn: string;
+  simBugs: string[];
+  outDir: string;
+  timeFactor?: number;
+  kube?: { proxyControlUrl?: string; store?: StoreAccess; backingImageUrl?: string };
+  coLoad?: boolean;
+  /** Replay the fault decisions of this recorded run instead of the scenarios' own rules. */
+  replayFrom?: string;
+  repro: string;
+  argv?: string[];
+  signal?: AbortSignal;
+  clock?: Clock;
+  onProgress?: (progress: RunProgress) => void;
+  onLog?: (message: string) => void;
+}
+
+export interface RunProgress {
+  scenario: string;
+  iteration: number;
+  phase: string;
+  state: string;
+  faultsFired: number;
+}
+
+export interface ChaosRunResult {
+  runId: string;
+  runDir: string;
+  meta: RunMeta;
+  verdict: Verdict;
+  exitCode: 0 | 1 | 3;
+  outcomes: ScenarioOutcome[];
+  paths: { runDir: string; junitPath: string; htmlPath: string };
+}
+
+export function makeRunId(clock: Clock, seed: number): string {
+  const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-s${seed >>> 0}`;
+}
+
+export function exitCodeFor(verdict: Verdict): 0 | 1 | 3 {
+  return verdict.valid === true ? 0 : verdict.valid === false ? 1 : 3;
+}
+
+export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult> {
+  const clock = options.clock ?? systemClock;
+  const runId = makeRunId(clock, options.seed);
+  const runDir = join(options.outDir, runId);
+  const writer = await RunRecordWriter.create(runDir);
+  const tap = new HistoryTap();
+  const history = new History({
+    clock,
+    sink: (event) => {
+      writer.append(event);
+      tap.deliver(event);
+    },
+  });
+  const ops = new OpRecorder(history);
+  const tasks = new TaskStack();
+  const log = options.onLog ?? (() => {});
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort(options.signal?.reason ?? new Error('interrupted'));
+  if (options.signal?.aborted) onOuterAbort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const random = new SeededRandom(options.seed);
+  const timeFactor = options.timeFactor ?? (options.env === 'local' ? options.profile.timeFactor : 1);
+  const stallWindowMs = Math.round(options.profile.stallWindowT * 1000 * timeFactor);
+  const iterations = options.iterations ?? options.profile.iterations;
+  const meta: RunMeta = {
+    runId,
+    seed: options.seed,
+    profile: options.profile.name,
+    env: options.env,
+    startedAt: new Date(clock.now()).toISOString(),
+    repro: options.repro,
+    longhorn: { version: options.longhorn, simulated: options.env === 'local', bugs: options.simBugs },
+    tools: {},
+    scenarios: options.scenarios.map((s) => ({
+      name: s.name,
+      description: s.description,
+      iterations,
+      faultClass: s.faultClass,
+    })),
+    timeFactor,
+    stallWindowMs,
+    argv: options.argv,
+  };
+  const outcomes: ScenarioOutcome[] = [];
+  let faultsNow: FaultController | undefined;
+  let coLoad: CoLoadHandle | undefined;
+  history.append({ type: 'phase', name: 'setup' } as NewEvent);
+  let replay: ReplayPlan | undefined;
+  try {
+    if (options.replayFrom) {
+      replay = await buildReplayRules(options.replayFrom, runId);
+      for (const note of replay.notes) {
+        history.append({ type: 'log', level: 'info', source: 'replay', message: note } as NewEvent);
+        log(`replay: ${note}`);
+      }
+    }
+    const target: RunTarget =
+      options.env === 'local'
+        ? await openLocalTarget({
+            envDir: options.envDir,
+            longhorn: options.longhorn,
+            simBugs: options.simBugs,
+            seed: options.seed,
+            timeFactor,
+            clock,
+            tasks,
+            onProgress: log,
+            onSimulatorLog: (line) => {
+              if (line.level !== 'warn' && line.level !== 'error') return;
+              const { ts: _ts, level, component, msg, ...fields } = line;
+              history.append({
+                type: 'log',
+                level,
+                source: `sim/${component}`,
+                message: msg,
+                fields,
+              } as NewEvent);
+            },
+          })
+        : openKubeTarget({
+            kubeconfig: options.kubeconfig,
+            context: options.context,
+            proxyControlUrl: options.kube?.proxyControlUrl,
+            store: options.kube?.store,
+            backingImageUrl: options.kube?.backingImageUrl,
+            longhornVersion: options.longhorn,
+            clock,
+          });
+    meta.longhorn = target.longhorn;
+    meta.tools = target.tools;
+    await writer.writeMeta(meta);
+    const client = new LonghornClient(target.kubeConfig, target.namespace);
+    // Undo in reverse: proxy healed last-resort, then the run's CRs, then (earlier) the target itself.
+    tasks.defer('remove the CRs of the run', async () => {
+      const report = await cleanupRun({ client, clock, runId, forceFinalizers: target.env === 'local' });
+      if (report.remaining.length > 0) log(`cleanup left ${report.remaining.join(', ')}`);
+    });
+    tasks.defer('heal the proxy (remove rules, reset, release the lease)', async () => {
+      await faultsNow?.heal().catch(() => undefined);
+      await faultsNow?.stop().catch(() => undefined);
+      await target.proxy.reset();
+      await target.proxy.releaseLease(runId).catch(() => undefined);
+    });
+    const observer = await startObserver({
+      kubeConfig: target.kubeConfig,
+      namespace: target.namespace,
+      kinds: [
+        'SystemBackup',
+        'BackupBackingImage',
+        'BackingImage',
+        'BackupTarget',
+        'Backup',
+        'BackupVolume',
+        'Volume',
+      ],
+      history,
+      clock,
+      relistIntervalMs: 30_000,
+      silenceMs: 60_000,
+    });
+    tasks.defer('stop the observer', () => observer.stop());
+    if (options.coLoad)
+      coLoad = await startCoLoad({
+        target,
+        history,
+        tasks,
+        runDir,
+        seed: options.seed,
+        signal: abort.signal,
+      });
+    const deadline = clock.monotonic() + (options.durationMs ?? options.profile.budgetMs);
+    for (const [index, scenario] of options.scenarios.entries()) {
+      if (abort.signal.aborted) break;
+      try {
+        outcomes.push(
+          await runScenario({
+            target,
+            client,
+            history,
+            tap,
+            ops,
+            clock,
+            random: random.derive('scenario', scenario.name),
+            runId,
+            scenario,
+            scenarioIndex: index,
+            iterations,
+            baselineIterations: options.profile.baselineIterations,
+            stallWindowMs,
+            deadline,
+            signal: abort.signal,
+            onDecision: (decision) => writer.appendDecision(decision),
+            replayRules: replay ? (replay.rulesByScenario.get(scenario.name) ?? []) : undefined,
+            onFaults: (f) => (faultsNow = f),
+            onIteration: (p) => options.onProgress?.({ ...p, faultsFired: faultsNow?.faultsFired ?? 0 }),
+          }),
+        );
+      } catch (error) {
+        const message = abort.signal.aborted
+          ? `interrupted: ${describeError(abort.signal.reason)}`
+          : describeError(error);
+        history.append({
+          type: 'log',
+          level: 'error',
+          source: 'runner',
+          message,
+          scenario: scenario.name,
+        } as NewEvent);
+        log(`scenario ${scenario.name}: ${message}`);
+      }
+    }
+    history.setScenario(undefined);
+    if (coLoad) await coLoad.finish();
+  } catch (error) {
+    history.setScenario(undefined);
+    history.append({
+      type: 'log',
+      level: 'error',
+      source: 'runner',
+      message: describeError(error),
+    } as NewEvent);
+    log(describeError(error));
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    history.setScenario(undefined);
+    history.append({ type: 'phase', name: 'teardown' } as NewEvent);
+    const failures = await tasks.unwind((title) => log(`teardown: ${title}`));
+    for (const failure of failures) {
+      history.append({
+        type: 'log',
+        level: 'warn',
+        source: 'runner',
+        message: `teardown step failed: ${failure.title}: ${describeError(failure.error)}`,
+      } as NewEvent);
+    }
+  }
+  history.append({ type: 'phase', name: 'check' } as NewEvent);
+  meta.finishedAt = new Date(clock.now()).toISOString();
+  if (coLoad?.result) meta.coLoad = coLoad.result;
+  await history.flush();
+  await writer.drained();
+  await writer.writeMeta(meta);
+  await writer.close();
+  const verdict = await judgeRun(() => readHistory(runDir), meta);
+  await writer.writeVerdict(verdict);
+  const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
+  return { runId, runDir, meta, verdict, exitCode: exitCodeFor(verdict), outcomes, paths };
+}

@@ -1,0 +1,253 @@
+// The scenario catalogue: each scenario is a workload size, a fault schedule (rules armed in the faults
+// phase, reactive triggers, cluster faults, the sync hammer) and the fault class that picks its
+// invariants. Times are in Longhorn seconds (`T`), scaled by the run's time factor.
+import { UsageError } from '../../common/index.js';
+import type { ClusterFaultName } from '../../fault-injectors/cluster/index.js';
+import type { RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
+import type { FaultClass } from '../harness/index.js';
+
+/** Longhorn's store keys under the test target URL (longhorn.md 5). */
+export const KEYS = {
+  backingImageCfg: '**/backing-images/backing-images/*/backing-image.cfg',
+  backingImageListing: 'backing-images/backing-images/?$',
+  backingImageAny: '**/backing-images/**',
+  lockObjects: '**/volumes/*/*/BACKINGIMAGE/locks/*',
+} as const;
+
+/** A watched state that arms a fault when a run object enters it. */
+export type TriggerCondition =
+  | { kind: 'BackupBackingImage'; on: 'created' }
+  | { kind: 'BackupBackingImage'; on: 'state'; state: string }
+  | { kind: 'SystemBackup'; on: 'state'; state: string };
+
+export interface ReactiveTrigger {
+  name: string;
+  when: TriggerCondition;
+  /** A proxy rule to arm (named uniquely per firing), kept for `forT` Longhorn seconds. */
+  rule?: (ctx: ScheduleContext, subject: string) => RuleSpec;
+  /** A cluster fault to apply. */
+  clusterFault?: ClusterFaultName;
+  forT?: number;
+  /** At most this many firings per scenario. */
+  maxFirings: number;
+}
+
+export interface ScheduleContext {
+  /** Milliseconds of one Longhorn second in this run. */
+  T: number;
+  timeFactor: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  faultClass: FaultClass;
+  /** Rules armed for the whole faults phase. */
+  rules: (ctx: ScheduleContext) => RuleSpec[];
+  triggers: ReactiveTrigger[];
+  /** Bump BackupTarget.spec.syncRequestedAt every [min, max] Longhorn seconds during the faults phase. */
+  syncHammer?: { minT: number; maxT: number };
+  /** BackupTarget pollInterval during the run (restored afterwards). */
+  pollInterval?: string;
+  backingImages: number;
+  volumesPerImage: number;
+  concurrentVolumeBackups?: boolean;
+  /** Set for calibration scenarios that must end `unknown` (their faults are aimed where nothing goes). */
+  expectUnknown?: boolean;
+}
+
+const lagged = (ctx: ScheduleContext, durationT: number) => Math.round(durationT * ctx.T);
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'partial-sync',
+    description:
+      'backing-image.cfg PUTs stay out of listings for 20 s while the sync hammer keeps the BackupTarget ' +
+      'controller listing: the #10740 race (BBI deleted mid-upload, re-created, second upload skipped)',
+    faultClass: 'benign',
+    rules: (ctx) => [
+      {
+        type: 'visibility-lag',
+        name: 'cfg-visibility-lag',
+        match: { operations: ['PutObject'], key: KEYS.backingImageCfg },
+        durationMs: lagged(ctx, 20),
+      },
+    ],
+    triggers: [
+      {
+        // The first system backup of the scenario starts: slow the backing-image lock objects down from
+        // now on, so each upload's cfg PUT lands later and the sync hammer has more listings in between.
+        name: 'slow-locks-on-system-backup',
+        when: { kind: 'SystemBackup', on: 'state', state: 'CreatingVolumeBackups' },
+        rule: (ctx) => ({
+          type: 'latency',
+          name: 'slow-backing-image-locks',
+          match: { operations: ['PutObject', 'GetObject', 'ListObjects'], key: KEYS.lockObjects },
+          delayMs: Math.max(5, Math.round(0.5 * ctx.T)),
+        }),
+        maxFirings: 1,
+      },
+    ],
+    syncHammer: { minT: 1, maxT: 3 },
+    pollInterval: '10s',
+    backingImages: 3,
+    volumesPerImage: 1,
+  },
+  {
+    name: 'stale-listing',
+    description:
+      'listings answered as of 10 s ago while the sync hammer runs: new cfgs are missed by the sync',
+    faultClass: 'benign',
+    rules: (ctx) => [
+      {
+        type: 'stale-listing',
+        name: 'stale-listings',
+        match: { operations: ['ListObjects', 'ListObjectsV2'] },
+        ageMs: lagged(ctx, 10),
+      },
+    ],
+    triggers: [],
+    syncHammer: { minT: 2, maxT: 5 },
+    pollInterval: '10s',
+    backingImages: 2,
+    volumesPerImage: 1,
+  },
+  {
+    name: 'delete-lag',
+    description: 'deleted keys (lock files, temporary objects) keep appearing in listings for 10 s',
+    faultClass: 'benign',
+    rules: (ctx) => [
+      {
+        type: 'delete-lag',
+        name: 'delete-lag',
+        match: { operations: ['DeleteObject'] },
+        durationMs: lagged(ctx, 10),
+      },
+    ],
+    triggers: [],
+    syncHammer: { minT: 3, maxT: 6 },
+    backingImages: 2,
+    volumesPerImage: 1,
+  },
+  {
+    name: 'latency',
+    description: 'half of the requests to the backing-image keys and the locks are delayed by 0.5-1.5 s',
+    faultClass: 'benign',
+    rules: (ctx) => [
+      {
+        type: 'latency',
+        name: 'store-latency',
+        match: { key: KEYS.backingImageAny },
+        delayMs: Math.max(10, Math.round(ctx.T)),
+        jitterMs: Math.max(5, Math.round(0.5 * ctx.T)),
+        probability: 0.5,
+      },
+    ],
+    triggers: [],
+    backingImages: 2,
+    volumesPerImage: 1,
+  },
+  {
+    name: 'throttle',
+    description: 'uploads throttled to 64 KiB/s: slow but must finish',
+    faultClass: 'benign',
+    rules: () => [
+      {
+        type: 'throttle',
+        name: 'upload-throttle',
+        match: { operations: ['PutObject', 'UploadPart'] },
+        bytesPerSecond: 64 * 1024,
+      },
+    ],
+    triggers: [],
+    backingImages: 1,
+    volumesPerImage: 1,
+  },
+  {
+    name: 'errors',
+    description:
+      'SlowDown on 20% of PUTs, InternalError on 10% of GET/HEAD, connection resets on 10% of listings',
+    faultClass: 'destructive',
+    rules: () => [
+      {
+        type: 'error',
+        name: 'put-slowdown',
+        match: { operations: ['PutObject'] },
+        code: 'SlowDown',
+        probability: 0.2,
+        maxCount: 30,
+      },
+      {
+        type: 'error',
+        name: 'read-internal',
+        match: { operations: ['GetObject', 'HeadObject'] },
+        code: 'InternalError',
+        probability: 0.1,
+        maxCount: 30,
+      },
+      {
+        type: 'error',
+        name: 'list-reset',
+        match: { operations: ['ListObjects', 'ListObjectsV2'] },
+        mode: 'reset',
+        probability: 0.1,
+        maxCount: 20,
+      },
+    ],
+    triggers: [],
+    syncHammer: { minT: 2, maxT: 5 },
+    backingImages: 2,
+    volumesPerImage: 1,
+  },
+  {
+    name: 'bim-restart',
+    description:
+      'a backing-image-manager restarts when a BackupBackingImage starts uploading: its in-memory backup list is lost',
+    faultClass: 'destructive',
+    rules: () => [],
+    triggers: [
+      {
+        name: 'restart-bim-on-in-progress',
+        when: { kind: 'BackupBackingImage', on: 'state', state: 'InProgress' },
+        clusterFault: 'restart-backing-image-manager',
+        maxFirings: 1,
+      },
+    ],
+    syncHammer: { minT: 2, maxT: 4 },
+    backingImages: 2,
+    volumesPerImage: 1,
+  },
+  {
+    name: 'misaimed',
+    description:
+      'calibration: a latency rule aimed at a prefix Longhorn never touches; a fault that never fires must make the verdict unknown',
+    faultClass: 'benign',
+    rules: () => [
+      { type: 'latency', name: 'never-matches', match: { key: 'no-such-prefix/**' }, delayMs: 10 },
+    ],
+    triggers: [],
+    backingImages: 1,
+    volumesPerImage: 1,
+    expectUnknown: true,
+  },
+];
+
+export function scenarioByName(name: string): Scenario {
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found) {
+    throw new UsageError(
+      `--scenario: unknown scenario '${name}'; valid: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
+  }
+  return found;
+}
+
+/** The faults a scenario plans, by origin: what the efficacy check expects to see act. */
+export function plannedOrigins(scenario: Scenario): string[] {
+  const ctx: ScheduleContext = { T: 1000, timeFactor: 1 };
+  return [
+    ...scenario.rules(ctx).map((rule) => `rule:${rule.name}`),
+    ...scenario.triggers.map((trigger) => `trigger:${trigger.name}`),
+    ...(scenario.syncHammer ? ['sync-hammer'] : []),
+  ];
+}

@@ -1,0 +1,190 @@
+// What a run acts on. Local: a private (or given) embedded environment, the fault proxy in front of its
+// MinIO and the simulator pointed at the proxy. Kube: a real cluster whose Longhorn already talks to an
+// in-cluster proxy; the runner reaches the proxy's control URL and MinIO directly. Everything started
+// here is torn down through the TaskStack, in reverse.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { EnvironmentError, UsageError, type Clock } from '../../common/index.js';
+import { ProxyClient, startS3Proxy } from '../../fault-injectors/index.js';
+import {
+  kubeClusterFaults,
+  simulatorClusterFaults,
+  type ClusterFaults,
+} from '../../fault-injectors/cluster/index.js';
+import type { ProxyControl } from '../../fault-injectors/s3-proxy/types.js';
+import {
+  readEnvironment,
+  startLocalEnvironment,
+  stopLocalEnvironment,
+  type EnvJson,
+} from '../../fixtures/local/index.js';
+import { startSimulator, type LonghornVersion, type SimLogLine } from '../../fixtures/simulator/index.js';
+import type { RunMeta } from '../harness/index.js';
+import type { TaskStack } from './tasks.js';
+
+export interface StoreAccess {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+export interface RunTarget {
+  env: 'local' | 'kube';
+  kubeConfig: KubeConfig;
+  namespace: string;
+  proxy: ProxyControl;
+  proxyControlUrl: string;
+  /** The proxy's S3 data URL, when the runner can reach it (co-load goes through the faults). */
+  proxyDataUrl?: string;
+  clusterFaults: ClusterFaults;
+  /** MinIO reached directly, never through the proxy (the dual view). */
+  store: StoreAccess;
+  backingImageUrl: string;
+  backupTargetURL: string;
+  longhorn: RunMeta['longhorn'];
+  timeFactor: number;
+  tools: Record<string, string>;
+  /** The environment directory in local mode. */
+  envDir?: string;
+}
+
+export interface LocalTargetOptions {
+  /** Reuse this environment; absent: start a private one in a temp dir and stop it at the end. */
+  envDir?: string;
+  longhorn: string;
+  simBugs: string[];
+  seed: number;
+  timeFactor: number;
+  clock: Clock;
+  tasks: TaskStack;
+  onProgress?: (message: string) => void;
+  /** Receives the simulator's log lines (the runner records warnings and errors). */
+  onSimulatorLog?: (line: SimLogLine) => void;
+}
+
+function kubeConfigFor(env: EnvJson): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(env.kubeconfig);
+  return kc;
+}
+
+export async function openLocalTarget(options: LocalTargetOptions): Promise<RunTarget> {
+  const progress = options.onProgress ?? (() => {});
+  let env: EnvJson;
+  if (options.envDir) {
+    env = await readEnvironment(options.envDir);
+  } else {
+    const dir = await mkdtemp(join(tmpdir(), 'lhchaos-run-env-'));
+    options.tasks.defer('stop the private local environment', async () => {
+      await stopLocalEnvironment(dir, { keep: false });
+    });
+    progress(`starting a private local environment in ${dir}`);
+    env = (await startLocalEnvironment({ dir, onProgress: progress })).env;
+  }
+  progress('starting the fault proxy in front of MinIO');
+  const proxy = await startS3Proxy({
+    upstream: env.s3.endpoint,
+    listen: '127.0.0.1:0',
+    control: '127.0.0.1:0',
+    seed: options.seed,
+  });
+  options.tasks.defer('stop the fault proxy', () => proxy.close());
+  const client = new ProxyClient(proxy.controlUrl);
+  progress(`starting the Longhorn simulator (${options.longhorn})`);
+  const simulator = await startSimulator({
+    kubeconfigPath: env.kubeconfig,
+    namespace: env.namespace,
+    s3: {
+      endpoint: proxy.dataUrl,
+      accessKey: env.s3.accessKey,
+      secretKey: env.s3.secretKey,
+      region: env.s3.region,
+      bucket: env.s3.bucket,
+    },
+    backupTargetURL: env.backupTargetURL,
+    longhorn: options.longhorn as LonghornVersion,
+    bugs: options.simBugs,
+    seed: options.seed,
+    timeFactor: options.timeFactor,
+    control: { host: '127.0.0.1', port: 0 },
+    log: options.onSimulatorLog,
+  });
+  options.tasks.defer('stop the simulator', () => simulator.stop());
+  return {
+    env: 'local',
+    kubeConfig: kubeConfigFor(env),
+    namespace: env.namespace,
+    proxy: client,
+    proxyControlUrl: proxy.controlUrl,
+    proxyDataUrl: proxy.dataUrl,
+    clusterFaults: simulatorClusterFaults(simulator.controlUrl),
+    store: { ...env.s3 },
+    backingImageUrl: 'http://backing-images.lhchaos.invalid/image.raw',
+    backupTargetURL: env.backupTargetURL,
+    longhorn: { version: simulator.behaviour.version, simulated: true, bugs: [...simulator.behaviour.bugs] },
+    timeFactor: options.timeFactor,
+    tools: { ...env.tools },
+    envDir: env.dir,
+  };
+}
+
+export interface KubeTargetOptions {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  proxyControlUrl?: string;
+  store?: StoreAccess;
+  backingImageUrl?: string;
+  backupTargetURL?: string;
+  longhornVersion?: string;
+  clock: Clock;
+}
+
+/** A real cluster: nothing is started; flags or LHCHAOS_* name the proxy and MinIO. */
+export function openKubeTarget(options: KubeTargetOptions): RunTarget {
+  if (!options.proxyControlUrl) {
+    throw new UsageError(
+      '--env kube: the fault proxy control URL is missing (set LHCHAOS_PROXY_CONTROL_URL)',
+    );
+  }
+  if (!options.store) {
+    throw new UsageError(
+      '--env kube: the direct MinIO endpoint is missing (set LHCHAOS_MINIO_ENDPOINT and credentials)',
+    );
+  }
+  const kubeConfig = new KubeConfig();
+  try {
+    if (options.kubeconfig) kubeConfig.loadFromFile(options.kubeconfig);
+    else kubeConfig.loadFromDefault();
+    if (options.context) kubeConfig.setCurrentContext(options.context);
+  } catch (error) {
+    throw new UsageError(`--kubeconfig: cannot load ${options.kubeconfig ?? 'the default kubeconfig'}`, {
+      cause: error,
+    });
+  }
+  if (options.context && !kubeConfig.getContextObject(options.context)) {
+    throw new UsageError(`--context: no context '${options.context}' in the kubeconfig`);
+  }
+  const namespace = options.namespace ?? 'longhorn-system';
+  if (!kubeConfig.getCurrentCluster()) throw new EnvironmentError('the kubeconfig names no current cluster');
+  return {
+    env: 'kube',
+    kubeConfig,
+    namespace,
+    proxy: new ProxyClient(options.proxyControlUrl),
+    proxyControlUrl: options.proxyControlUrl,
+    clusterFaults: kubeClusterFaults({ kubeConfig, namespace, clock: options.clock }),
+    store: options.store,
+    backingImageUrl:
+      options.backingImageUrl ?? 'https://longhorn-backing-image.s3-us-west-1.amazonaws.com/parrot.raw',
+    backupTargetURL:
+      options.backupTargetURL ?? `s3://${options.store.bucket}@${options.store.region}/backupstore`,
+    longhorn: { version: options.longhornVersion ?? 'unknown', simulated: false },
+    timeFactor: 1,
+    tools: {},
+  };
+}
