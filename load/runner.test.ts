@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../common/index.js';
+import { EnvironmentError, UsageError } from '../common/index.js';
 import { Client } from 'minio';
 import { startMinio, type TestMinio } from '../test-support/minio.js';
 import { startS3Proxy, type S3Proxy } from '../test-support/s3-proxy.js';
@@ -191,6 +191,13 @@ describe('load: runK6 with real k6, the fault proxy and MinIO', function () {
     const check = coLoadCheck(result);
     assert.equal(check.valid, 'unknown');
     assert.match(check.message, /exit code 107/);
+  });
+
+  it('throws EnvironmentError when the k6 binary cannot be started', async function () {
+    await assert.rejects(
+      runK6(options({ k6Path: join(dir, 'no-such-k6') })),
+      (e) => e instanceof EnvironmentError && /could not start k6/.test(e.message),
+    );
   });
 
   it('stops k6 on abort, after its teardown has deleted what it wrote, and rejects with the reason', async function () {
