@@ -39,9 +39,13 @@ export function registerEnv(program: Command, io: CliIo): void {
   const env = program
     .command('env')
     .description('embedded local environment: etcd, apiextensions-apiserver with the Longhorn CRDs, MinIO')
+    .usage('<up|down|status> [options]')
     // Without a subcommand, or with an unknown one, commander would print help and exit 0; that is bad usage.
-    .action(() => {
-      env.error(`lhchaos env: expected a subcommand (up, down, status)`, {
+    .argument('[subcommand]')
+    .action((subcommand: string | undefined) => {
+      const what =
+        subcommand === undefined ? 'a subcommand is required' : `unknown subcommand '${subcommand}'`;
+      env.error(`lhchaos env: ${what} (expected up, down or status)`, {
         exitCode: ExitCode.usage,
         code: 'lhchaos.usage',
       });

@@ -1,0 +1,116 @@
+// lhchaos env through the CLI: bad input exits 2 naming what is wrong, and one real up/status/down cycle
+// (starting over a stale env.json, refusing a second up) with the exit codes of design.md.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { stopLocalEnvironment, type EnvJson } from '../../fixtures/local/index.js';
+import { runCli } from '../program.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
+  const code = await runCli(argv, { stdout, stderr });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+describe('lhchaos env', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lhchaos-env-cli-'));
+  });
+  after(async () => {
+    await stopLocalEnvironment(join(dir, 'env'), { keep: false });
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exits 2 on an unknown subcommand, an unknown flag or no subcommand', async () => {
+    for (const argv of [['env', 'sideways'], ['env', 'up', '--bogus'], ['env', 'down', '--force'], ['env']]) {
+      const result = await cli(...argv);
+      assert.equal(result.code, 2, argv.join(' '));
+      assert.notEqual(result.stderr, '', argv.join(' '));
+      if (argv[1] === 'sideways') assert.match(result.stderr, /unknown subcommand 'sideways'/);
+    }
+  });
+
+  it('exits 2 naming the path when --dir cannot be created', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'not a directory');
+    const bad = join(file, 'env');
+    const result = await cli('env', 'up', '--dir', bad);
+    assert.equal(result.code, 2);
+    assert.ok(result.stderr.includes(bad), result.stderr);
+  });
+
+  it('starts over a stale env.json, refuses a second up, reports status, and stops', async () => {
+    const envDir = join(dir, 'env');
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    const stale = {
+      version: 1,
+      dir: envDir,
+      createdAt: new Date(0).toISOString(),
+      kubeconfig: join(envDir, 'kubeconfig'),
+      namespace: 'longhorn-system',
+      apiServer: { url: 'https://127.0.0.1:1' },
+      etcd: { url: 'http://127.0.0.1:1' },
+      s3: {
+        endpoint: 'http://127.0.0.1:1',
+        region: 'us-east-1',
+        accessKey: 'old',
+        secretKey: 'oldoldold',
+        bucket: 'backupbucket',
+      },
+      backupTargetURL: 's3://backupbucket@us-east-1/backupstore',
+      processes: [
+        {
+          name: 'etcd',
+          pid: dead.pid!,
+          port: 1,
+          logFile: join(envDir, 'logs', 'etcd.log'),
+          startedAt: new Date(0).toISOString(),
+          command: [process.execPath, '-e', ''],
+        },
+      ],
+      tools: {},
+    } satisfies EnvJson;
+    await rm(envDir, { recursive: true, force: true });
+    await mkdir(envDir, { recursive: true });
+    await writeFile(join(envDir, 'env.json'), JSON.stringify(stale));
+
+    const up = await cli('env', 'up', '--dir', envDir);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, /stale environment/);
+    assert.ok(
+      up.stdout.includes(join(envDir, 'kubeconfig')) && up.stdout.includes(join(envDir, 'env.json')),
+      up.stdout,
+    );
+    assert.match(up.stdout, /lhchaos env status/);
+
+    const status = await cli('env', 'status', '--dir', envDir, '--json');
+    assert.equal(status.code, 0);
+    const parsed = JSON.parse(status.stdout) as { state: string; processes: { alive: boolean }[] };
+    assert.equal(parsed.state, 'running');
+    assert.equal(parsed.processes.length, 3);
+
+    const again = await cli('env', 'up', '--dir', envDir);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already running/);
+    assert.match(again.stderr, /lhchaos env down --dir/);
+
+    const down = await cli('env', 'down', '--dir', envDir);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(existsSync(join(envDir, 'data')), false);
+    const after = await cli('env', 'status', '--dir', envDir);
+    assert.equal(after.code, 3);
+    assert.match(after.stdout, /no local environment/);
+  });
+});
