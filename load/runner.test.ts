@@ -117,7 +117,13 @@ describe('load: runK6 with real k6, the fault proxy and MinIO', function () {
     await assertLonghornKeyUntouched();
 
     // Every request the proxy saw from this run was for the bucket and under the run prefix.
-    const decisions = (await proxy!.control.decisions()).filter((d) => d.id > firstDecision);
+    // The proxy logs a decision when its response closes; wait for the last ones rather than assume.
+    const deadline = Date.now() + 5000;
+    let decisions = (await proxy!.control.decisions()).filter((d) => d.id > firstDecision);
+    while (decisions.length < summary.total.count && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      decisions = (await proxy!.control.decisions()).filter((d) => d.id > firstDecision);
+    }
     assert.equal(decisions.length, summary.total.count);
     for (const d of decisions) {
       assert.equal(d.bucket, BUCKET);
