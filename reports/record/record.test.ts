@@ -85,6 +85,16 @@ describe('run record', () => {
     assert.equal(text.split('\n').length, 5001, 'one event a line, newline-terminated');
   });
 
+  it('never appends to an existing record', async () => {
+    const writer = await RunRecordWriter.create(dir);
+    writer.append(logEvent(1));
+    await writer.close();
+    await assert.rejects(
+      RunRecordWriter.create(dir),
+      (e: Error) => e instanceof UsageError && /already holds a run record/.test(e.message),
+    );
+  });
+
   it('refuses an id that does not increase, and appends after close', async () => {
     const writer = await RunRecordWriter.create(dir);
     writer.append(logEvent(1));

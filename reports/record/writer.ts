@@ -1,8 +1,8 @@
 // Streams a run record to disk (design.md "Run record"): history and decisions one JSON a line, meta and
 // verdict as whole files. The history is never held whole in memory; only lines not yet flushed are.
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import type { WriteStream } from 'node:fs';
+import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../common/index.js';
 import type { HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
@@ -20,8 +20,8 @@ class JsonLinesSink {
   private failure: Error | undefined;
   private scheduled = false;
 
-  constructor(readonly path: string) {
-    this.stream = createWriteStream(path, { flags: 'a' });
+  constructor(handle: FileHandle) {
+    this.stream = handle.createWriteStream();
     this.stream.on('error', (error) => {
       this.failure = error;
     });
@@ -87,19 +87,34 @@ export class RunRecordWriter {
   private lastId = 0;
   private closed = false;
 
-  private constructor(readonly runDir: string) {
-    this.history = new JsonLinesSink(join(runDir, RECORD_FILES.history));
-    this.decisions = new JsonLinesSink(join(runDir, RECORD_FILES.decisions));
+  private constructor(
+    readonly runDir: string,
+    history: FileHandle,
+    decisions: FileHandle,
+  ) {
+    this.history = new JsonLinesSink(history);
+    this.decisions = new JsonLinesSink(decisions);
   }
 
-  /** Creates the run directory (and parents) and opens the streams. */
+  /** Creates the run directory (and parents) and the files; an existing record is never appended to. */
   static async create(runDir: string): Promise<RunRecordWriter> {
     try {
       await mkdir(runDir, { recursive: true });
     } catch (error) {
       throw new UsageError(`cannot create run directory ${runDir}`, { cause: error });
     }
-    return new RunRecordWriter(runDir);
+    const handles: FileHandle[] = [];
+    try {
+      handles.push(await open(join(runDir, RECORD_FILES.history), 'wx'));
+      handles.push(await open(join(runDir, RECORD_FILES.decisions), 'wx'));
+      const [history, decisions] = handles as [FileHandle, FileHandle];
+      return new RunRecordWriter(runDir, history, decisions);
+    } catch (error) {
+      await Promise.all(handles.map((h) => h.close()));
+      const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
+      const reason = exists ? 'already holds a run record' : 'cannot be written';
+      throw new UsageError(`run directory ${runDir} ${reason}`, { cause: error });
+    }
   }
 
   /** Enqueues one history event; ids must increase strictly (evidence points at them). */

@@ -3,7 +3,10 @@
 /* global echarts */
 (function () {
   'use strict';
+  // Milestones in ms since navigation start, read by the benchmark.
+  const timings = (window.reportTimings = { script: window.performance.now() });
   const data = JSON.parse(document.getElementById('report-data').textContent);
+  timings.parsed = window.performance.now();
   const ROW_H = 22;
   const MAX_PROGRESS_SERIES = 20;
   const MAX_BAND_ROWS_SHOWN = 24;
@@ -80,45 +83,92 @@
     .sort((a, b) => rank[a.v] - rank[b.v] || a.i - b.i);
   const evidenceLinks = (ids) =>
     ids.map((id) => el('a', { href: `#ev-${id}`, class: 'ev-link', 'data-ev': String(id) }, `#${id}`));
-  const checksTable = el(
-    'table',
-    { class: 'checks' },
-    el(
-      'thead',
-      null,
+  // Long runs have hundreds of checks: failing ones are listed (in pages), passing ones grouped by name
+  // behind a <details> that builds its table only when opened.
+  const CHECK_PAGE = 50;
+  const checkTable = (list) => {
+    const table = el(
+      'table',
+      { class: 'checks' },
       el(
-        'tr',
+        'thead',
         null,
-        ...['', 'check', 'scenario', 'iter', 'subject', 'message', 'evidence'].map((h) => el('th', null, h)),
-      ),
-    ),
-  );
-  const tbody = el('tbody');
-  for (const { c, v } of checks) {
-    const links = el('td', { class: 'evidence-cell' });
-    for (const link of evidenceLinks(c.evidence)) links.append(link, ' ');
-    tbody.append(
-      el(
-        'tr',
-        {
-          class: `check check-${v}`,
-          'data-check': c.name,
-          onclick: (e) => {
-            if (!e.target.closest('a')) showEvidence(c);
-          },
-        },
-        el('td', null, el('span', { class: `badge badge-${v}` }, v)),
-        el('td', null, c.name),
-        el('td', null, c.scenario || ''),
-        el('td', null, c.iteration == null ? '' : String(c.iteration)),
-        el('td', null, c.subject || ''),
-        el('td', null, c.message),
-        links,
+        el(
+          'tr',
+          null,
+          ...['', 'check', 'scenario', 'iter', 'subject', 'message', 'evidence'].map((h) =>
+            el('th', null, h),
+          ),
+        ),
       ),
     );
-  }
-  checksTable.append(tbody);
-  document.getElementById('checks').append(checksTable);
+    const body = el('tbody');
+    const addRows = (from, to) => {
+      for (const { c, v } of list.slice(from, to)) {
+        const links = el('td', { class: 'evidence-cell' });
+        for (const link of evidenceLinks(c.evidence)) links.append(link, ' ');
+        const onclick = (e) => {
+          if (!e.target.closest('a')) showEvidence(c);
+        };
+        body.append(
+          el(
+            'tr',
+            { class: `check check-${v}`, 'data-check': c.name, onclick },
+            el('td', null, el('span', { class: `badge badge-${v}` }, v)),
+            el('td', null, c.name),
+            el('td', null, c.scenario || ''),
+            el('td', null, c.iteration == null ? '' : String(c.iteration)),
+            el('td', null, c.subject || ''),
+            el('td', null, c.message),
+            links,
+          ),
+        );
+      }
+    };
+    addRows(0, CHECK_PAGE);
+    table.append(body);
+    if (list.length <= CHECK_PAGE) return table;
+    let shown = CHECK_PAGE;
+    const more = el(
+      'button',
+      {
+        type: 'button',
+        class: 'more',
+        onclick: () => {
+          addRows(shown, shown + CHECK_PAGE * 4);
+          shown += CHECK_PAGE * 4;
+          more.textContent = `show more (${Math.max(0, list.length - shown)} left)`;
+          if (shown >= list.length) more.remove();
+        },
+      },
+      `show more (${list.length - shown} left)`,
+    );
+    return el('div', null, table, more);
+  };
+  const checksBox = document.getElementById('checks');
+  const problems = checks.filter((x) => x.v === 'fail' || x.v === 'unknown');
+  if (problems.length > 0) checksBox.append(checkTable(problems));
+  // Warnings and passes are grouped by name; the group's table is built when it is opened.
+  const group = (list, label, id, open) => {
+    if (list.length === 0) return;
+    const counts = new Map();
+    for (const { c } of list) counts.set(c.name, (counts.get(c.name) || 0) + 1);
+    const names = [...counts].map(([n, k]) => (k > 1 ? `${n} ×${k}` : n)).join(', ');
+    const details = el('details', { id }, el('summary', null, `${list.length} ${label}: ${names}`));
+    details.addEventListener('toggle', () => {
+      if (details.open && details.children.length === 1) details.append(checkTable(list));
+    });
+    checksBox.append(details);
+    if (open) details.open = true;
+  };
+  const warnings = checks.filter((x) => x.v === 'warn');
+  group(warnings, warnings.length === 1 ? 'warning' : 'warnings', 'warning-checks', warnings.length <= 10);
+  group(
+    checks.filter((x) => x.v === 'pass'),
+    'passed',
+    'passing-checks',
+    false,
+  );
 
   const highlighted = new Set();
   function showEvidence(check) {
@@ -239,8 +289,25 @@
   let resourceFilter = '';
   const matches = (resource) => !resourceFilter || resource.toLowerCase().includes(resourceFilter);
 
+  // The option sets the container's height, so the canvas is resized to it after every draw.
+  function drawTimeline() {
+    chart.setOption(timelineOption(), { notMerge: true });
+    chart.resize();
+  }
+  // Rows a person must see first: subjects of failed checks and resources with evidence, then by first seen.
+  const FINAL_STATES = new Set(['Ready', 'Completed', 'Error', 'Unknown']);
+  const importance = new Map();
+  for (const c of data.verdict.checks) {
+    if (c.subject && c.valid !== true) importance.set(c.subject, c.severity === 'error' ? 2 : 1);
+  }
+  for (const [, resource] of Object.values(data.marks))
+    importance.set(resource, Math.max(importance.get(resource) || 0, 1));
+  const orderedBands = data.bands
+    .map((b, i) => ({ b, i, w: importance.get(b.resource) || 0 }))
+    .sort((x, y) => y.w - x.w || x.i - y.i)
+    .map((x) => x.b);
   function timelineOption() {
-    const bands = data.bands.filter((b) => matches(b.resource));
+    const bands = orderedBands.filter((b) => matches(b.resource));
     const rowsShown = Math.min(bands.length, MAX_BAND_ROWS_SHOWN);
     const bandHeight = Math.max(1, rowsShown) * 26;
     const progressTop = 40 + bandHeight + 40;
@@ -343,7 +410,8 @@
         z: 5,
         label: {
           show: true,
-          formatter: (p) => (p.data.name === 'race witness' ? 'race witness' : ''),
+          // Labels only while they stay readable; the pins alone mark the rest.
+          formatter: (p) => (p.data.name === 'race witness' && marks.length <= 12 ? 'race witness' : ''),
           position: 'top',
           color: '#e67e22',
           fontWeight: 'bold',
@@ -475,7 +543,13 @@
         {
           type: 'rect',
           shape,
-          style: { fill: stateColor(state), stroke: deleted ? '#c0392b' : null, lineWidth: deleted ? 2 : 0 },
+          // Final states are pale: what stays in a non-final state is what the eye should find.
+          style: {
+            fill: stateColor(state),
+            opacity: FINAL_STATES.has(state) ? 0.45 : 1,
+            stroke: deleted ? '#c0392b' : null,
+            lineWidth: deleted ? 2 : 0,
+          },
         },
         shape.width > label.length * 6
           ? {
@@ -514,9 +588,11 @@
   chart.on('finished', () => {
     if (document.body.dataset.ready) return;
     document.body.dataset.ready = 'true';
-    window.reportReadyAt = window.performance.now();
+    window.reportReadyAt = timings.ready = window.performance.now();
   });
-  chart.setOption(timelineOption());
+  timings.tables = window.performance.now();
+  drawTimeline();
+  timings.chartSet = window.performance.now();
   window.addEventListener('resize', () => chart.resize());
 
   // ---- events: a virtualized list, filtered by resource, type and text ----
@@ -591,7 +667,7 @@
       document.getElementById('resource-filter').value = '';
       document.getElementById('event-text').value = '';
       for (const box of filtersBox.querySelectorAll('input[type=checkbox]')) box.checked = true;
-      chart.setOption(timelineOption(), { notMerge: true });
+      drawTimeline();
       applyFilters();
       k = filtered.indexOf(rowIndexOf(id));
     }
@@ -608,7 +684,7 @@
   });
   document.getElementById('resource-filter').addEventListener('input', (e) => {
     resourceFilter = e.target.value.toLowerCase();
-    chart.setOption(timelineOption(), { notMerge: true });
+    drawTimeline();
     applyFilters();
   });
   document.addEventListener('click', (e) => {
