@@ -10,3 +10,9 @@ export {
   type StoreReadOptions,
   type StoreSnapshot,
 } from './store/read-store.js';
+export {
+  startObserver,
+  type Observer,
+  type ObserverOptions,
+  type ObserverStats,
+} from './observer/observer.js';
