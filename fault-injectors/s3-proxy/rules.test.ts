@@ -1,0 +1,303 @@
+// Each rule's semantics against real MinIO through the proxy, with time driven by a ManualClock (no sleeps).
+import assert from 'node:assert/strict';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { ManualClock, systemClock } from '../../common/index.js';
+import { startMinio, type TestMinio } from '../../test-support/minio.js';
+import { startS3Proxy, type S3Proxy } from '../index.js';
+import { s3Client } from './test-clients.js';
+
+const BI = 'backupstore/backupstore/backing-images/backing-images/';
+
+describe('s3-proxy rules', function () {
+  let minio: TestMinio;
+  let direct: S3Client;
+  let proxy: S3Proxy | undefined;
+  let s3: S3Client | undefined;
+  let clock: ManualClock;
+  let bucket: string;
+
+  before(async function () {
+    minio = await startMinio();
+    direct = s3Client(minio.endpoint, minio);
+    bucket = minio.bucket;
+  });
+  after(async function () {
+    direct?.destroy();
+    await minio?.stop();
+  });
+  beforeEach(async function () {
+    clock = new ManualClock();
+    proxy = await startS3Proxy({ upstream: minio.endpoint, seed: 3, clock });
+    s3 = s3Client(proxy.dataUrl, minio);
+  });
+  afterEach(async function () {
+    s3?.destroy();
+    await proxy?.close();
+    // Each test starts from an empty bucket.
+    const listed = await direct.send(new ListObjectsV2Command({ Bucket: bucket }));
+    for (const c of listed.Contents ?? [])
+      await direct.send(new DeleteObjectCommand({ Bucket: bucket, Key: c.Key }));
+  });
+
+  const put = (key: string, body = 'x') =>
+    s3!.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  const del = (key: string) => s3!.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  async function listV2(prefix = '', delimiter?: string) {
+    const r = await s3!.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: delimiter }),
+    );
+    assert.equal(r.KeyCount, (r.Contents?.length ?? 0) + (r.CommonPrefixes?.length ?? 0), 'KeyCount');
+    return {
+      keys: (r.Contents ?? []).map((c) => c.Key),
+      prefixes: (r.CommonPrefixes ?? []).map((p) => p.Prefix),
+      raw: r,
+    };
+  }
+  async function listV1(prefix = '', delimiter?: string) {
+    const r = await s3!.send(
+      new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Delimiter: delimiter }),
+    );
+    return {
+      keys: (r.Contents ?? []).map((c) => c.Key),
+      prefixes: (r.CommonPrefixes ?? []).map((p) => p.Prefix),
+    };
+  }
+
+  describe('visibility-lag', function () {
+    it('hides a key written while active from v1 and v2 listings for durationMs; GET and HEAD stay consistent', async function () {
+      await put('before');
+      await proxy!.control.addRule({ type: 'visibility-lag', name: 'vis', durationMs: 10_000 });
+      await put('during', 'hello');
+      assert.deepEqual((await listV2()).keys, ['before']);
+      assert.deepEqual((await listV1()).keys, ['before']);
+      const got = await s3!.send(new GetObjectCommand({ Bucket: bucket, Key: 'during' }));
+      assert.equal(await got.Body!.transformToString(), 'hello');
+      await s3!.send(new HeadObjectCommand({ Bucket: bucket, Key: 'during' }));
+      await clock.advance(9_999);
+      assert.deepEqual((await listV2()).keys, ['before']);
+      await clock.advance(1);
+      assert.deepEqual((await listV2()).keys, ['before', 'during']);
+      const decisions = await proxy!.control.decisions();
+      const hiding = decisions.filter((d) => d.op === 'ListObjectsV2' && d.action === 'hide');
+      assert.equal(hiding.length, 2);
+      assert.deepEqual(hiding[0]!.hiddenKeys, ['during']);
+    });
+
+    it('with hideReads answers GET and HEAD of a hidden key with 404 NoSuchKey', async function () {
+      await proxy!.control.addRule({
+        type: 'visibility-lag',
+        name: 'vis',
+        durationMs: 5_000,
+        hideReads: true,
+      });
+      await put('k');
+      await assert.rejects(s3!.send(new GetObjectCommand({ Bucket: bucket, Key: 'k' })), {
+        name: 'NoSuchKey',
+      });
+      await assert.rejects(
+        s3!.send(new HeadObjectCommand({ Bucket: bucket, Key: 'k' })),
+        (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+          assert.equal(e.$metadata?.httpStatusCode, 404);
+          return true;
+        },
+      );
+      await clock.advance(5_000);
+      await s3!.send(new HeadObjectCommand({ Bucket: bucket, Key: 'k' }));
+    });
+
+    it('removes a CommonPrefix when every key under it is hidden (Longhorn backing-image dir)', async function () {
+      await put(`${BI}bi-0/backing-image.cfg`);
+      await proxy!.control.addRule({
+        type: 'visibility-lag',
+        name: 'vis',
+        durationMs: 10_000,
+        match: { key: '**/backing-image.cfg' },
+      });
+      await put(`${BI}bi-1/backing-image.cfg`);
+      await put(`${BI}bi-2/backing-image.cfg`);
+      await put(`${BI}bi-2/other`);
+      assert.deepEqual((await listV1(BI, '/')).prefixes, [`${BI}bi-0/`, `${BI}bi-2/`]);
+      assert.deepEqual((await listV2(BI, '/')).prefixes, [`${BI}bi-0/`, `${BI}bi-2/`]);
+      assert.deepEqual((await listV2(`${BI}bi-2/`)).keys, [`${BI}bi-2/other`]);
+      await clock.advance(10_000);
+      assert.deepEqual((await listV1(BI, '/')).prefixes, [`${BI}bi-0/`, `${BI}bi-1/`, `${BI}bi-2/`]);
+    });
+
+    it('drops its hidden keys when the rule is removed, and ends a mark on overwrite or delete', async function () {
+      await proxy!.control.addRule({
+        type: 'visibility-lag',
+        name: 'vis',
+        durationMs: 60_000,
+        match: { key: 'a*' },
+      });
+      await put('a1');
+      await put('b1');
+      assert.deepEqual((await listV2()).keys, ['b1']);
+      const counters = await proxy!.control.deleteRule('vis');
+      assert.equal(counters.applied >= 2, true);
+      assert.deepEqual((await listV2()).keys, ['a1', 'b1']);
+    });
+  });
+
+  describe('delete-lag', function () {
+    it('keeps a deleted key in v1 and v2 listings for durationMs, with its size; GET is 404', async function () {
+      await put('gone', 'twelve bytes');
+      await put('dir/gone');
+      await put('stay');
+      await proxy!.control.addRule({ type: 'delete-lag', name: 'del', durationMs: 3_000 });
+      await del('gone');
+      await del('dir/gone');
+      const v2 = await listV2();
+      assert.deepEqual(v2.keys, ['dir/gone', 'gone', 'stay']);
+      assert.equal(v2.raw.Contents!.find((c) => c.Key === 'gone')!.Size, 12);
+      assert.deepEqual((await listV1('', '/')).prefixes, ['dir/']);
+      assert.deepEqual((await listV1('', '/')).keys, ['gone', 'stay']);
+      await assert.rejects(s3!.send(new GetObjectCommand({ Bucket: bucket, Key: 'gone' })), {
+        name: 'NoSuchKey',
+      });
+      await clock.advance(3_000);
+      assert.deepEqual((await listV2()).keys, ['stay']);
+      assert.deepEqual((await listV1('', '/')).prefixes, []);
+    });
+  });
+
+  describe('stale-listing', function () {
+    it('answers listings as of ageMs ago from the record of writes and deletes', async function () {
+      await put('old');
+      await put('old-deleted');
+      await clock.advance(10_000);
+      await put('new');
+      await del('old-deleted');
+      await proxy!.control.addRule({ type: 'stale-listing', name: 'stale', ageMs: 5_000 });
+      assert.deepEqual((await listV2()).keys, ['old', 'old-deleted']);
+      assert.deepEqual((await listV1()).keys, ['old', 'old-deleted']);
+      await clock.advance(5_000);
+      assert.deepEqual((await listV2()).keys, ['new', 'old']);
+      const [decision] = (await proxy!.control.decisions()).filter((d) => d.action === 'stale');
+      assert.deepEqual(decision!.hiddenKeys, ['new']);
+      assert.deepEqual(decision!.addedKeys, ['old-deleted']);
+    });
+  });
+
+  describe('error', function () {
+    for (const [code, status] of [
+      ['SlowDown', 503],
+      ['InternalError', 500],
+      ['NoSuchKey', 404],
+      ['AccessDenied', 403],
+    ] as const) {
+      it(`answers ${code} with status ${status} and an S3 XML body the SDK parses`, async function () {
+        await proxy!.control.addRule({
+          type: 'error',
+          name: 'err',
+          code,
+          retryAfterSec: 2,
+          match: { operations: ['PutObject'] },
+        });
+        await assert.rejects(
+          put('refused'),
+          (
+            e: Error & {
+              $metadata?: { httpStatusCode?: number };
+              $response?: { headers: Record<string, string> };
+            },
+          ) => {
+            assert.equal(e.name, code);
+            assert.equal(e.$metadata?.httpStatusCode, status);
+            assert.equal(e.$response?.headers['retry-after'], '2');
+            return true;
+          },
+        );
+        const stored = await direct.send(new ListObjectsV2Command({ Bucket: bucket }));
+        assert.equal(stored.KeyCount, 0, 'a refused PUT never reaches the store');
+      });
+    }
+
+    it('resets the connection', async function () {
+      await proxy!.control.addRule({ type: 'error', name: 'reset', mode: 'reset' });
+      await assert.rejects(put('k'), (e: Error & { code?: string }) =>
+        /ECONNRESET|socket hang up/.test(`${e.code} ${e.message}`),
+      );
+      const [decision] = await waitForDecisions(proxy!, 1);
+      assert.equal(decision!.action, 'reset');
+    });
+
+    it('hangs until the client times out', async function () {
+      await proxy!.control.addRule({ type: 'error', name: 'hang', mode: 'hang' });
+      const impatient = s3Client(proxy!.dataUrl, minio, { requestTimeoutMs: 300 });
+      try {
+        await assert.rejects(impatient.send(new HeadObjectCommand({ Bucket: bucket, Key: 'k' })), {
+          name: 'TimeoutError',
+        });
+      } finally {
+        impatient.destroy();
+      }
+      const [decision] = await waitForDecisions(proxy!, 1);
+      assert.equal(decision!.action, 'hang');
+      assert.equal(decision!.status, undefined);
+    });
+  });
+
+  describe('latency', function () {
+    it('holds the request until the clock has moved by the drawn delay', async function () {
+      await proxy!.control.addRule({ type: 'latency', name: 'lat', delayMs: 100 });
+      let done = false;
+      const pending = put('k').then(() => (done = true));
+      await until(() => clock.pending > 0);
+      await clock.advance(99);
+      assert.equal(done, false);
+      await clock.advance(1);
+      await pending;
+      const [decision] = await proxy!.control.decisions();
+      assert.equal(decision!.action, 'delay');
+      assert.equal(decision!.delayMs, 100);
+    });
+  });
+
+  describe('throttle', function () {
+    it('limits the response body to bytesPerSecond', async function () {
+      await proxy!.close();
+      proxy = await startS3Proxy({ upstream: minio.endpoint, seed: 3, clock: systemClock });
+      s3!.destroy();
+      s3 = s3Client(proxy.dataUrl, minio);
+      await put('big', 'y'.repeat(200_000));
+      await proxy.control.addRule({
+        type: 'throttle',
+        name: 'thr',
+        bytesPerSecond: 400_000,
+        match: { operations: ['GetObject'] },
+      });
+      const started = performance.now();
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big' }));
+      assert.equal((await got.Body!.transformToString()).length, 200_000);
+      // A lower bound only: a loaded machine makes it slower, never faster.
+      assert.ok(performance.now() - started >= 400, `took ${performance.now() - started} ms`);
+    });
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+async function waitForDecisions(proxy: S3Proxy, n: number) {
+  let records = await proxy.control.decisions();
+  const deadline = performance.now() + 10_000;
+  while (records.length < n) {
+    if (performance.now() > deadline) throw new Error(`fewer than ${n} decisions`);
+    records = await proxy.control.log.wait(0, 1_000);
+  }
+  return records;
+}
