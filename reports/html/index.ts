@@ -63,7 +63,7 @@ export async function renderHtml(runDir: string, meta: RunMeta, verdict: Verdict
   <section id="evidence" hidden><h2>Evidence <button id="close-evidence" type="button">close</button></h2><div id="evidence-body"></div></section>
   <section>
     <h2>Timeline</h2>
-    <div class="filters"><label>resource <input id="resource-filter" type="search" placeholder="e.g. bi-2 or SystemBackup"></label> <span id="timeline-note"></span></div>
+    <div class="filters"><label>resource <input id="resource-filter" type="search" placeholder="e.g. bi-2 or SystemBackup"></label> <button id="rows-prev" type="button">◀</button> <span id="rows-label"></span> <button id="rows-next" type="button">▶</button> <span id="timeline-note"></span></div>
     <div id="timeline"></div>
   </section>
   <section><h2>Fault rules</h2><div id="rules"></div></section>

@@ -290,10 +290,39 @@
   const matches = (resource) => !resourceFilter || resource.toLowerCase().includes(resourceFilter);
 
   // The option sets the container's height, so the canvas is resized to it after every draw.
+  let optionGiven = false;
   function drawTimeline() {
-    chart.setOption(timelineOption(), { notMerge: true });
+    const option = timelineOption();
+    // Clear first: resizing a drawn chart would draw the old option once more.
+    chart.clear();
     chart.resize();
+    optionGiven = true;
+    chart.setOption(option, { notMerge: true });
   }
+  // Many short windows of one rule are merged for drawing when they crowd the axis (the rules table keeps all).
+  const displayWindows = (() => {
+    if (data.windows.length <= 100) return data.windows;
+    const minGap = (data.end - data.start) / 400;
+    const merged = [];
+    const lastOf = new Map();
+    for (const w of [...data.windows].sort((a, b) => a.from - b.from)) {
+      const last = lastOf.get(w.rule);
+      if (last && w.from - last.to <= minGap) last.to = Math.max(last.to, w.to);
+      else {
+        const copy = { rule: w.rule, from: w.from, to: w.to };
+        merged.push(copy);
+        lastOf.set(w.rule, copy);
+      }
+    }
+    return merged;
+  })();
+  let bandPage = 0;
+  const pageBy = (delta) => {
+    bandPage += delta;
+    drawTimeline();
+  };
+  document.getElementById('rows-prev').addEventListener('click', () => pageBy(-1));
+  document.getElementById('rows-next').addEventListener('click', () => pageBy(1));
   // Rows a person must see first: subjects of failed checks and resources with evidence, then by first seen.
   const FINAL_STATES = new Set(['Ready', 'Completed', 'Error', 'Unknown']);
   const importance = new Map();
@@ -307,8 +336,19 @@
     .sort((x, y) => y.w - x.w || x.i - y.i)
     .map((x) => x.b);
   function timelineOption() {
-    const bands = orderedBands.filter((b) => matches(b.resource));
-    const rowsShown = Math.min(bands.length, MAX_BAND_ROWS_SHOWN);
+    // Bands are paged: only the rows on screen are handed to the chart, however long the run.
+    const allBands = orderedBands.filter((b) => matches(b.resource));
+    const pages = Math.max(1, Math.ceil(allBands.length / MAX_BAND_ROWS_SHOWN));
+    bandPage = Math.min(Math.max(0, bandPage), pages - 1);
+    const firstRow = bandPage * MAX_BAND_ROWS_SHOWN;
+    const bands = allBands.slice(firstRow, firstRow + MAX_BAND_ROWS_SHOWN);
+    document.getElementById('rows-label').textContent =
+      allBands.length === 0
+        ? 'no rows'
+        : `rows ${firstRow + 1}–${firstRow + bands.length} of ${allBands.length}`;
+    document.getElementById('rows-prev').disabled = bandPage === 0;
+    document.getElementById('rows-next').disabled = bandPage >= pages - 1;
+    const rowsShown = bands.length;
     const bandHeight = Math.max(1, rowsShown) * 26;
     const progressTop = 40 + bandHeight + 40;
     const decisionsTop = progressTop + 150 + 30;
@@ -323,14 +363,12 @@
     progressKeys.sort((a, b) => Number(interesting(b)) - Number(interesting(a)));
     const shownProgress = progressKeys.slice(0, MAX_PROGRESS_SERIES);
     document.getElementById('timeline-note').textContent =
-      `${bands.length} resources` +
-      (bands.length > rowsShown ? ` (scroll the bands with the right-hand slider)` : '') +
-      (progressKeys.length > shownProgress.length
+      progressKeys.length > shownProgress.length
         ? ` · progress of ${shownProgress.length} of ${progressKeys.length} BBIs: filter to pick`
-        : '');
+        : '';
     const markArea = (withLabel) => ({
       silent: false,
-      data: data.windows
+      data: displayWindows
         .map((w) => [
           {
             name: withLabel ? `${w.rule}` : '',
@@ -418,7 +456,6 @@
         },
       },
       helper(0, true),
-      helper(1, false),
       helper(2, false),
       ...shownProgress.map((k) => ({
         type: 'line',
@@ -428,6 +465,10 @@
         step: 'end',
         showSymbol: false,
         sampling: 'lttb',
+        // Not clipped and drawn above the axis line, so a BBI stuck at 0% stays visible.
+        clip: false,
+        z: 4,
+        lineStyle: { width: 2 },
         data: extend(data.progress[k]),
       })),
       ...Object.entries(data.decisions.buckets).map(([rule, counts]) => ({
@@ -470,11 +511,9 @@
         {
           type: 'value',
           gridIndex: 1,
-          // A little room below 0 and above 100, so a line stuck at 0% does not hide in the axis.
-          min: -4,
-          max: 104,
+          min: 0,
+          max: 100,
           interval: 25,
-          axisLabel: { formatter: (v) => (v < 0 || v > 100 ? '' : String(v)) },
           name: 'BBI progress %',
           nameTextStyle: { align: 'right' },
         },
@@ -496,19 +535,6 @@
           filterMode: 'weakFilter',
           labelFormatter: (v) => clock(v).slice(0, 8),
         },
-        ...(bands.length > rowsShown
-          ? [
-              {
-                type: 'slider',
-                yAxisIndex: 0,
-                right: 8,
-                width: 16,
-                startValue: 0,
-                endValue: rowsShown - 1,
-                filterMode: 'weakFilter',
-              },
-            ]
-          : []),
       ],
       series,
     };
@@ -586,7 +612,7 @@
     if (p.seriesName === 'evidence') jumpTo(p.data.id);
   });
   chart.on('finished', () => {
-    if (document.body.dataset.ready) return;
+    if (document.body.dataset.ready || !optionGiven) return;
     document.body.dataset.ready = 'true';
     window.reportReadyAt = timings.ready = window.performance.now();
   });
