@@ -125,6 +125,13 @@ describe('report.html in Chromium', function () {
     const filtered = await chartView(page);
     assert.deepEqual(filtered.rows, ['SystemBackup/sb-2']);
     assert.match((await page.textContent('#event-count')) ?? '', /^\(\d+ of \d+\)$/);
+    await page.fill('#resource-filter', '');
+    await page.fill('#event-text', 'SlowDown');
+    assert.match(
+      (await page.textContent('#events-rows')) ?? '',
+      /<\/script><script>window\.injected = 1<\/script>/,
+    );
+    assert.equal(await page.evaluate(() => (window as unknown as { injected?: number }).injected), undefined);
     const html = await readFile(htmlPath, 'utf8');
     assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/, 'nothing loaded from outside the file');
     assert.deepEqual(problems, []);

@@ -137,6 +137,14 @@ function iteration(
     backingImage: bi,
     labels: { 'longhorn.io/delete-custom-resource-only': 'true' },
   });
+  // An S3 error body in a log line: markup the HTML report must show as text, never run.
+  h.emit({
+    type: 'log',
+    level: 'warn',
+    source: 'backing-image-manager',
+    message:
+      'retrying PUT: <Error><Code>SlowDown</Code></Error></script><script>window.injected = 1</script>',
+  });
   // The first upload is not cancelled: its blocks and final cfg still land.
   for (let p = 1; p <= 4; p++) {
     at(700);
