@@ -50,7 +50,7 @@ describe('lhchaos env', function () {
     assert.ok(result.stderr.includes(bad), result.stderr);
   });
 
-  it('starts over a stale env.json, refuses a second up, reports status, and stops', async () => {
+  it('starts over a stale env.json, refuses a concurrent and a second up, reports status, and stops', async () => {
     const envDir = join(dir, 'env');
     const dead = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => dead.once('exit', resolve));
@@ -86,8 +86,13 @@ describe('lhchaos env', function () {
     await mkdir(envDir, { recursive: true });
     await writeFile(join(envDir, 'env.json'), JSON.stringify(stale));
 
-    const up = await cli('env', 'up', '--dir', envDir);
-    assert.equal(up.code, 0, up.stderr);
+    // Two at once: one starts, the other is refused by the directory lock instead of racing it.
+    const both = await Promise.all([cli('env', 'up', '--dir', envDir), cli('env', 'up', '--dir', envDir)]);
+    const up = both.find((r) => r.code === 0);
+    const refused = both.find((r) => r.code !== 0);
+    assert.ok(up && refused, both.map((r) => r.stderr).join('\n'));
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /another `lhchaos env up` \(pid \d+\) is starting/);
     assert.match(up.stderr, /stale environment/);
     assert.ok(
       up.stdout.includes(join(envDir, 'kubeconfig')) && up.stdout.includes(join(envDir, 'env.json')),
