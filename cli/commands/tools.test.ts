@@ -23,7 +23,14 @@ describe('lhchaos tools', () => {
   it('fails with exit 2 on an unknown subcommand', async () => {
     const result = await cli('tools', 'frobnicate');
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /unknown command 'frobnicate'/);
+    assert.match(result.stderr, /unknown command 'tools frobnicate'; commands: install, list/);
+  });
+
+  it('fails with exit 2 without a subcommand, or with a stray argument', async () => {
+    const bare = await cli('tools');
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /needs a command: install or list/);
+    assert.equal((await cli('tools', 'list', 'extra')).code, 2);
   });
 
   it('fails with exit 2 on an unknown flag', async () => {

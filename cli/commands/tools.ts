@@ -1,5 +1,6 @@
 // lhchaos tools: build or locate the pinned tools (install) and show where each comes from (list).
 import type { Command } from 'commander';
+import { UsageError } from '../../common/index.js';
 import { formatSize, installTools, listTools } from '../../fixtures/toolchain/index.js';
 import type { ToolProgress } from '../../fixtures/toolchain/index.js';
 import type { CliIo } from '../program.js';
@@ -30,7 +31,17 @@ function progressPrinter(stream: NodeJS.WritableStream): {
 export function registerTools(program: Command, io: CliIo): void {
   const tools = program
     .command('tools')
-    .description('build or locate the pinned etcd, apiextensions-apiserver, MinIO, k6, kind and actionlint');
+    .description('build or locate the pinned etcd, apiextensions-apiserver, MinIO, k6, kind and actionlint')
+    // Without an action commander would print help and succeed; a missing or unknown command is bad usage.
+    .allowExcessArguments(true)
+    .action((_options: unknown, command: Command) => {
+      const [unknown] = command.args;
+      throw new UsageError(
+        unknown === undefined
+          ? 'lhchaos tools needs a command: install or list'
+          : `unknown command 'tools ${unknown}'; commands: install, list`,
+      );
+    });
 
   tools
     .command('install')
@@ -68,6 +79,7 @@ export function registerTools(program: Command, io: CliIo): void {
     .command('list')
     .description('show each tool, its pinned version and where its binary comes from (builds nothing)')
     .option('--json', 'print the rows as JSON')
+    .allowExcessArguments(false)
     .action(async (opts: { json?: boolean }) => {
       const rows = await listTools();
       if (opts.json) {
