@@ -22,7 +22,8 @@ export class DecisionLog {
   append(record: DecisionRecord): void {
     this.positions.set(record.id, this.base + this.records.length);
     this.records.push(record);
-    if (this.records.length > this.capacity) {
+    // Trim in batches of a tenth, so a full log does not shift the whole array on every request.
+    if (this.records.length > this.capacity + Math.ceil(this.capacity / 10)) {
       const dropped = this.records.splice(0, this.records.length - this.capacity);
       this.base += dropped.length;
       for (const d of dropped) this.positions.delete(d.id);
