@@ -101,6 +101,9 @@ describe('run record', () => {
     assert.throws(() => writer.append(logEvent(1)), UsageError);
     await writer.close();
     assert.throws(() => writer.append(logEvent(2)), /already closed/);
+    // The runner judges the closed history, then writes the verdict: whole files may follow close().
+    await writer.writeVerdict({ valid: true, checks: [] });
+    assert.deepEqual(await readVerdict(dir), { valid: true, checks: [] });
   });
 
   it('writes a trickle of events without close (flushed within an event-loop turn)', async () => {

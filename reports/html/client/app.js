@@ -506,7 +506,13 @@
           gridIndex: 0,
           data: bands.map((b) => b.resource),
           inverse: true,
-          axisLabel: { fontSize: 11, width: 210, overflow: 'truncate' },
+          // Short kind prefixes leave room for the generated names, which are what tells rows apart.
+          axisLabel: {
+            fontSize: 11,
+            width: 215,
+            overflow: 'truncate',
+            formatter: (v) => v.replace(/^BackupBackingImage\//, 'BBI ').replace(/^SystemBackup\//, 'SB '),
+          },
         },
         {
           type: 'value',
