@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Verdict } from '../suites/harness/index.js';
 import { renderHtml } from './html/index.js';
 import { buildJunitXml } from './junit/junit.js';
-import { indexEvidence } from './model/evidence.js';
+import { EvidenceIndexer } from './model/evidence.js';
 import { RECORD_FILES, readMeta, readVerdict } from './record/index.js';
 
 export interface RenderOptions {
@@ -21,8 +21,12 @@ export async function renderReports(
   const verdict = options.verdict ?? (await readVerdict(runDir));
   const junitPath = join(runDir, RECORD_FILES.junit);
   const htmlPath = join(runDir, RECORD_FILES.html);
-  const evidence = await indexEvidence(runDir, verdict);
-  await writeFile(junitPath, buildJunitXml(meta, verdict, evidence));
-  await writeFile(htmlPath, await renderHtml(runDir, meta, verdict));
+  // One pass over the history feeds both: the HTML model and the JUnit evidence index.
+  const evidence = new EvidenceIndexer(verdict);
+  const html = await renderHtml(runDir, meta, verdict, (event, resource) =>
+    evidence.observe(event, resource),
+  );
+  await writeFile(junitPath, buildJunitXml(meta, verdict, evidence.result()));
+  await writeFile(htmlPath, html);
   return { junitPath, htmlPath };
 }

@@ -2,7 +2,7 @@
 // are all inlined; the data sits in a JSON script tag with `<` escaped so no `</script>` can end it early.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { RunMeta, Verdict } from '../../suites/harness/index.js';
+import type { HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
 import { buildReportData } from './model.js';
 
 export { buildReportData, type ReportData } from './model.js';
@@ -35,9 +35,14 @@ export function embedJson(value: unknown): string {
 
 const VERDICT_TEXT = { true: 'PASS', false: 'FAIL', unknown: 'UNKNOWN' } as const;
 
-export async function renderHtml(runDir: string, meta: RunMeta, verdict: Verdict): Promise<string> {
+export async function renderHtml(
+  runDir: string,
+  meta: RunMeta,
+  verdict: Verdict,
+  observe?: (event: HistoryEvent, resource: string | undefined) => void,
+): Promise<string> {
   const [data, { echarts, app, css }] = await Promise.all([
-    buildReportData(runDir, meta, verdict),
+    buildReportData(runDir, meta, verdict, observe),
     loadAssets(),
   ]);
   const verdictText = VERDICT_TEXT[String(verdict.valid) as keyof typeof VERDICT_TEXT];

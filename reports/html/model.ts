@@ -91,7 +91,13 @@ class BandTracker {
   }
 }
 
-export async function buildReportData(runDir: string, meta: RunMeta, verdict: Verdict): Promise<ReportData> {
+/** `observe` sees every event with its resource: other renderers gather what they need in the same pass. */
+export async function buildReportData(
+  runDir: string,
+  meta: RunMeta,
+  verdict: Verdict,
+  observe?: (event: HistoryEvent, resource: string | undefined) => void,
+): Promise<ReportData> {
   const evidence = new Set(verdict.checks.flatMap((c) => c.evidence));
   const bands = new BandTracker();
   const data: ReportData = {
@@ -131,6 +137,7 @@ export async function buildReportData(runDir: string, meta: RunMeta, verdict: Ve
     }
     data.end = Math.max(data.end, event.ts);
     const resource = resourceOf(event);
+    observe?.(event, resource);
     data.rows.push([
       event.id,
       event.t,

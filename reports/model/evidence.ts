@@ -26,23 +26,40 @@ function widen(spans: Map<string, Span>, key: string, t: number): void {
   } else spans.set(key, { from: t, to: t });
 }
 
-export async function indexEvidence(runDir: string, verdict: Verdict): Promise<EvidenceIndex> {
-  const wanted = new Set(verdict.checks.flatMap((check) => check.evidence));
-  const subjects = new Set(verdict.checks.flatMap((check) => (check.subject ? [check.subject] : [])));
-  const index: EvidenceIndex = {
+/** Collects the index event by event, so the HTML pass can feed it and the history is read once. */
+export class EvidenceIndexer {
+  private readonly wanted: Set<number>;
+  private readonly subjects: Set<string>;
+  private readonly index: EvidenceIndex = {
     events: new Map(),
     run: undefined,
     scenarios: new Map(),
     subjects: new Map(),
   };
-  for await (const event of readHistory(runDir)) {
-    if (wanted.has(event.id)) index.events.set(event.id, event);
-    index.run = index.run
-      ? { from: Math.min(index.run.from, event.t), to: Math.max(index.run.to, event.t) }
-      : { from: event.t, to: event.t };
-    if (event.scenario !== undefined) widen(index.scenarios, event.scenario, event.t);
-    const resource = resourceOf(event);
-    if (resource !== undefined && subjects.has(resource)) widen(index.subjects, resource, event.t);
+
+  constructor(verdict: Verdict) {
+    this.wanted = new Set(verdict.checks.flatMap((check) => check.evidence));
+    this.subjects = new Set(verdict.checks.flatMap((check) => (check.subject ? [check.subject] : [])));
   }
-  return index;
+
+  observe(event: HistoryEvent, resource: string | undefined = resourceOf(event)): void {
+    const index = this.index;
+    if (this.wanted.has(event.id)) index.events.set(event.id, event);
+    if (index.run) {
+      index.run.from = Math.min(index.run.from, event.t);
+      index.run.to = Math.max(index.run.to, event.t);
+    } else index.run = { from: event.t, to: event.t };
+    if (event.scenario !== undefined) widen(index.scenarios, event.scenario, event.t);
+    if (resource !== undefined && this.subjects.has(resource)) widen(index.subjects, resource, event.t);
+  }
+
+  result(): EvidenceIndex {
+    return this.index;
+  }
+}
+
+export async function indexEvidence(runDir: string, verdict: Verdict): Promise<EvidenceIndex> {
+  const indexer = new EvidenceIndexer(verdict);
+  for await (const event of readHistory(runDir)) indexer.observe(event);
+  return indexer.result();
 }
