@@ -65,6 +65,7 @@ describe('lhchaos proxy', function () {
       [['--upstream', 'not a url'], /upstream/],
       [['--control', '0.0.0.0:0'], /token/],
       [['--rules', join(dir, 'missing.yaml')], /--rules/],
+      [['--upstream-access-key', 'only-half'], /--upstream-secret-key/],
     ] as const) {
       const args = [...base];
       if (args.includes(flags[0])) args[args.indexOf(flags[0]) + 1] = flags[1];

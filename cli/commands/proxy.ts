@@ -15,6 +15,9 @@ interface ProxyOptions {
   rules?: string;
   decisions?: string;
   token?: string;
+  upstreamAccessKey?: string;
+  upstreamSecretKey?: string;
+  upstreamRegion: string;
 }
 
 /** Reads a JSON or YAML list of rules (YAML is a superset of JSON); names the bad entry and field. */
@@ -77,9 +80,20 @@ export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSig
     .option('--rules <file>', 'JSON or YAML list of rules to start with')
     .option('--decisions <file>', 'append the JSONL decision log to this file')
     .option('--token <token>', 'bearer token the control API requires')
+    .option(
+      '--upstream-access-key <key>',
+      "the proxy's own upstream credentials, for exact CommonPrefix answers (or LHCHAOS_UPSTREAM_ACCESS_KEY)",
+    )
+    .option('--upstream-secret-key <key>', 'with --upstream-access-key (or LHCHAOS_UPSTREAM_SECRET_KEY)')
+    .option('--upstream-region <region>', 'region for the upstream credentials', 'us-east-1')
     .action(async (opts: ProxyOptions) => {
       const seed = parseSeed(opts.seed);
       const rules = opts.rules ? await readRulesFile(opts.rules) : [];
+      const accessKey = opts.upstreamAccessKey ?? process.env.LHCHAOS_UPSTREAM_ACCESS_KEY;
+      const secretKey = opts.upstreamSecretKey ?? process.env.LHCHAOS_UPSTREAM_SECRET_KEY;
+      if ((accessKey === undefined) !== (secretKey === undefined)) {
+        throw new UsageError('--upstream-access-key and --upstream-secret-key go together');
+      }
       const proxy = await startS3Proxy({
         upstream: opts.upstream,
         listen: opts.listen,
@@ -88,6 +102,10 @@ export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSig
         rules,
         decisionLog: opts.decisions,
         token: opts.token,
+        upstreamCredentials:
+          accessKey !== undefined && secretKey !== undefined
+            ? { accessKey, secretKey, region: opts.upstreamRegion }
+            : undefined,
         onEvent: (event) => io.stderr.write(`lhchaos proxy: ${JSON.stringify(event)}\n`),
       });
       io.stdout.write(`data ${proxy.dataUrl}\ncontrol ${proxy.controlUrl}\nseed ${seed}\n`);

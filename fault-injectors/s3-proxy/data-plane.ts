@@ -3,27 +3,19 @@
 // the upstream, and carries out what the rules planned. Only listing answers are buffered, and only while a
 // listing rule exists; they are small (at most 1000 entries).
 import http from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../../common/index.js';
-import {
-  classify,
-  type ListingParams,
-  DELETE_OPERATIONS,
-  LIST_OPERATIONS,
-  READ_OPERATIONS,
-  WRITE_OPERATIONS,
-} from './classify.js';
-import { parseDeleteKeys } from './delete-body.js';
-import { finishDecision } from './decision.js';
+import { classify, READ_OPERATIONS } from './classify.js';
 import type { DecisionLog } from './decision-log.js';
-import { rewriteListing, type ListingChange, type NamedFilter, type TokenBounds } from './listing.js';
-import type { RuleSet } from './rule-set.js';
-import { isListingRule, isReadGuard, type RequestPlan, type RuleRequest } from './rules/index.js';
+import { finishDecision } from './decision.js';
+import { forwardable } from './headers.js';
+import { answerListing, listingFilters, type ListingDeps } from './listing-answer.js';
+import type { ListingChange } from './listing.js';
+import { isReadGuard, type RequestPlan, type RuleRequest } from './rules/index.js';
 import { s3ErrorXml, S3_ERROR_STATUS, type ProxyErrorCode } from './s3-errors.js';
-import type { StoreRecord } from './store-record.js';
 import { ThrottleStream } from './throttle-stream.js';
+import { collect, declaredSize, recordSuccess } from './write-record.js';
 
 export interface DataPlaneStats {
   requestsTotal: number;
@@ -31,27 +23,13 @@ export interface DataPlaneStats {
   upstreamErrors: number;
 }
 
-export interface DataPlaneDeps {
+export interface DataPlaneDeps extends ListingDeps {
   upstream: URL;
   agent: http.Agent;
   clock: Clock;
-  rules: RuleSet;
-  record: StoreRecord;
-  tokens: TokenBounds;
   log: DecisionLog;
   stats: DataPlaneStats;
   nextId(): number;
-}
-
-/** Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and are not forwarded. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
-
-function forwardable(raw: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    if (!HOP_BY_HOP.has((raw[i] as string).toLowerCase())) out.push(raw[i] as string, raw[i + 1] as string);
-  }
-  return out;
 }
 
 export function createDataHandler(deps: DataPlaneDeps) {
@@ -233,124 +211,9 @@ async function forward(
   let out: Readable = upstreamRes;
   if (plan.bytesPerSecond !== undefined)
     out = out.pipe(new ThrottleStream(plan.bytesPerSecond, clock, signal));
-  await pipeline(out, res).catch(() => res.destroy());
-}
-
-/** Listing filters for this request, or undefined when no listing rule exists (then nothing is buffered). */
-function listingFilters(
-  deps: DataPlaneDeps,
-  request: RuleRequest,
-  plan: RequestPlan,
-): NamedFilter[] | undefined {
-  if (!LIST_OPERATIONS.includes(request.op)) return undefined;
-  const filters: NamedFilter[] = [];
-  for (const entry of deps.rules.list()) {
-    if (!isListingRule(entry.rule)) continue;
-    const m = entry.spec.match;
-    if (m?.bucket !== undefined && m.bucket !== request.bucket) continue;
-    filters.push({ rule: entry.spec.name, filter: entry.rule.listing });
-  }
-  filters.push(...plan.listingFilters);
-  return filters.length > 0 ? filters : undefined;
-}
-
-async function answerListing(
-  deps: DataPlaneDeps,
-  res: http.ServerResponse,
-  request: RuleRequest,
-  upstreamRes: http.IncomingMessage,
-  filters: NamedFilter[],
-  outcome: Outcome,
-): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of upstreamRes) chunks.push(chunk as Buffer);
-  let xml: Buffer = Buffer.concat(chunks);
-  const gzipped = /gzip/i.test(String(upstreamRes.headers['content-encoding'] ?? ''));
-  if (gzipped) xml = gunzipSync(xml);
-  const rewrite = rewriteListing({
-    xml,
-    bucket: request.bucket as string,
-    params: request.listing as ListingParams,
-    filters,
-    record: deps.record,
-    tokens: deps.tokens,
-    now: request.now,
-  });
-  outcome.listingChanges = rewrite.changes;
-  for (const change of rewrite.changes) {
-    const entry = deps.rules.get(change.rule);
-    // Listing rules act outside the plan (state built by earlier writes): count them here.
-    if (entry && isListingRule(entry.rule)) {
-      entry.counters.matched++;
-      entry.counters.applied++;
-    }
-  }
-  const body = rewrite.body ?? (gzipped ? xml : Buffer.concat(chunks));
-  const headers: string[] = [];
-  const raw = forwardable(upstreamRes.rawHeaders);
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    if (
-      name === 'content-length' ||
-      name === 'transfer-encoding' ||
-      (rewrite.body && name === 'content-encoding')
-    )
-      continue;
-    if (gzipped && name === 'content-encoding') continue;
-    headers.push(raw[i] as string, raw[i + 1] as string);
-  }
-  headers.push('Content-Length', String(body.length));
-  res.sendDate = false;
-  res.writeHead(200, upstreamRes.statusMessage, headers);
-  res.end(body);
-}
-
-/** A write or delete succeeded upstream: record it, then let the rules that planned on it mark their state. */
-function recordSuccess(
-  deps: DataPlaneDeps,
-  request: RuleRequest,
-  plan: RequestPlan,
-  upstreamRes: http.IncomingMessage,
-  bodySize: number | undefined,
-  deleteBody: Buffer | undefined,
-): void {
-  const { record, clock } = deps;
-  const bucket = request.bucket;
-  if (bucket === undefined) return;
-  const t = clock.now();
-  const events: [string, ReturnType<StoreRecord['recordPut']>][] = [];
-  if (WRITE_OPERATIONS.includes(request.op) && request.key !== undefined) {
-    const size = request.op === 'PutObject' ? bodySize : undefined;
-    const etag = upstreamRes.headers.etag;
-    const meta =
-      size !== undefined && etag !== undefined
-        ? { size, etag, lastModified: new Date(t).toISOString() }
-        : undefined;
-    events.push([request.key, record.recordPut(bucket, request.key, t, meta)]);
-  } else if (DELETE_OPERATIONS.includes(request.op)) {
-    const keys = request.op === 'DeleteObject' ? [request.key as string] : parseDeleteKeys(deleteBody);
-    for (const key of keys) events.push([key, record.recordDelete(bucket, key, t)]);
-  }
-  for (const [key, event] of events) for (const hook of plan.successHooks) hook(bucket, key, event);
-}
-
-/** The object size a PUT declares (`aws-chunked` bodies carry it in x-amz-decoded-content-length). */
-function declaredSize(req: http.IncomingMessage): number | undefined {
-  const declared = req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'];
-  const n = Number(declared);
-  return declared !== undefined && Number.isFinite(n) ? n : undefined;
-}
-
-/** Keeps a copy of a small body (a DeleteObjects key list) while it streams on. */
-function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  stream.on('data', (chunk: Buffer) => {
-    if (size < 4 * 1024 * 1024) chunks.push(chunk);
-    size += chunk.length;
-  });
-  return new Promise((resolve) => {
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
-    stream.once('close', () => resolve(Buffer.concat(chunks)));
+  await pipeline(out, res).catch((error: unknown) => {
+    // The upstream broke off mid-body (or the client left): the client sees a cut answer, never a wrong one.
+    if (!signal.aborted) outcome.upstreamError = (error as NodeJS.ErrnoException).code ?? String(error);
+    res.destroy();
   });
 }

@@ -8,6 +8,7 @@ import { createDataHandler } from './data-plane.js';
 import { DecisionLog } from './decision-log.js';
 import { parseRule } from './schema.js';
 import type { DecisionRecord, RuleSpec } from './types.js';
+import { minioLister, type UpstreamCredentials } from './upstream-lister.js';
 
 export interface HostPort {
   host: string;
@@ -29,6 +30,11 @@ export interface S3ProxyOptions {
   onEvent?: (event: ProxyEvent) => void;
   token?: string;
   clock?: Clock;
+  /**
+   * Credentials of the proxy's own for the upstream: with them, whether a CommonPrefix whose keys may all be
+   * hidden is listed is decided by asking the upstream (exact); without, from the proxy's record.
+   */
+  upstreamCredentials?: UpstreamCredentials;
 }
 
 export interface S3Proxy {
@@ -90,6 +96,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       rules: core.rules,
       record: core.record,
       tokens: core.tokens,
+      lister: options.upstreamCredentials ? minioLister(upstream, options.upstreamCredentials) : undefined,
       log,
       stats: core.stats,
       nextId: () => core.nextId(),
@@ -154,4 +161,5 @@ export { parseRule } from './schema.js';
 export { registerRule, registeredRuleTypes } from './rules/index.js';
 export type { Rule, RuleContext, RequestPlan, ListingFilter, Ghost, RuleRequest } from './rules/index.js';
 export type { ProxyCore, ProxyEvent } from './core.js';
+export type { UpstreamCredentials } from './upstream-lister.js';
 export * from './types.js';

@@ -1,8 +1,9 @@
 // Rewrites ListObjects (v1) and ListObjectsV2 answers: hides keys, adds ghost keys, and keeps the page
 // coherent. Reasoning, in the order it is applied:
 // - Contents: hidden keys are dropped; a shorter page is legal S3.
-// - CommonPrefixes: a prefix disappears when every key the proxy knows under it is hidden (the record is
-//   the proxy's knowledge: writes it forwarded and keys it saw listed; see README for the limits).
+// - CommonPrefixes: a prefix disappears when every key under it is hidden: every key the record knows
+//   (writes the proxy forwarded, keys it saw listed), or, with upstream credentials, every key the upstream
+//   lists under it (see README for the limits of each).
 // - Ghosts (deleted-but-listed keys) are added only inside this page's key range, so no page lists a key
 //   twice: after the lower bound (marker, start-after, or the last entry of the page that produced the
 //   continuation token) and, when the page is truncated, not after its last original entry. With a
@@ -64,6 +65,11 @@ export class TokenBounds {
   }
 }
 
+/** Asks the upstream which keys exist under a prefix, for exact CommonPrefix answers (needs credentials). */
+export interface UpstreamLister {
+  keysUnder(bucket: string, prefix: string): AsyncIterable<string>;
+}
+
 export interface RewriteInput {
   xml: Buffer;
   bucket: string;
@@ -72,9 +78,10 @@ export interface RewriteInput {
   record: StoreRecord;
   tokens: TokenBounds;
   now: number;
+  lister?: UpstreamLister;
 }
 
-export function rewriteListing(input: RewriteInput): ListingRewrite {
+export async function rewriteListing(input: RewriteInput): Promise<ListingRewrite> {
   const { bucket, params, filters, record, tokens, now } = input;
   const doc = parser.parse(input.xml.toString('utf8')) as { ListBucketResult?: Record<string, unknown> };
   const result = doc.ListBucketResult;
@@ -117,19 +124,42 @@ export function rewriteListing(input: RewriteInput): ListingRewrite {
     else change(rule).hidden.push(decode(c.Key));
   }
 
-  // CommonPrefixes: hidden when every known key under it is hidden (and at least one is known).
-  const keptPrefixes: { Prefix: string }[] = [];
-  for (const p of prefixes) {
-    const prefix = decode(p.Prefix);
+  // CommonPrefixes: hidden when every key under it is hidden. Without a lister, "every key" means every key
+  // the record knows to exist; with one, the upstream is asked, but only when the record knows a hidden key
+  // under the prefix (otherwise nothing there can be hidden), and the record answers if the upstream fails.
+  const recordAnswer = (prefix: string): string | undefined => {
     let rule: string | undefined;
     let known = 0;
     for (const key of record.keysUnder(bucket, prefix)) {
       if (!record.exists(bucket, key)) continue;
       known++;
       rule = hiddenBy(key);
-      if (rule === undefined) break;
+      if (rule === undefined) return undefined;
     }
-    if (known > 0 && rule !== undefined) change(rule).hidden.push(prefix);
+    return known > 0 ? rule : undefined;
+  };
+  const anyHiddenKnown = (prefix: string): boolean => {
+    for (const key of record.keysUnder(bucket, prefix)) {
+      if (record.exists(bucket, key) && hiddenBy(key) !== undefined) return true;
+    }
+    return false;
+  };
+  const upstreamAnswer = async (lister: UpstreamLister, prefix: string): Promise<string | undefined> => {
+    let rule: string | undefined;
+    for await (const key of lister.keysUnder(bucket, prefix)) {
+      rule = hiddenBy(key);
+      if (rule === undefined) return undefined;
+    }
+    return rule;
+  };
+  const keptPrefixes: { Prefix: string }[] = [];
+  for (const p of prefixes) {
+    const prefix = decode(p.Prefix);
+    let rule: string | undefined;
+    if (!input.lister) rule = recordAnswer(prefix);
+    else if (anyHiddenKnown(prefix))
+      rule = await upstreamAnswer(input.lister, prefix).catch(() => recordAnswer(prefix));
+    if (rule !== undefined) change(rule).hidden.push(prefix);
     else keptPrefixes.push(p);
   }
 

@@ -131,19 +131,65 @@ describe('s3-proxy rules', function () {
       assert.deepEqual((await listV1(BI, '/')).prefixes, [`${BI}bi-0/`, `${BI}bi-1/`, `${BI}bi-2/`]);
     });
 
-    it('drops its hidden keys when the rule is removed, and ends a mark on overwrite or delete', async function () {
+    it('with upstream credentials, keeps a CommonPrefix holding a key the proxy never saw (record mode cannot)', async function () {
+      // Written straight to MinIO: the proxy's record does not know it.
+      await direct.send(new PutObjectCommand({ Bucket: bucket, Key: `${BI}bi-3/unseen`, Body: 'x' }));
+      const rule = {
+        type: 'visibility-lag',
+        name: 'vis',
+        durationMs: 10_000,
+        match: { key: '**/backing-image.cfg' },
+      } as const;
+      await proxy!.control.addRule(rule);
+      await put(`${BI}bi-3/backing-image.cfg`);
+      await put(`${BI}bi-4/backing-image.cfg`);
+      // The documented limit of the record: bi-3/ looks all hidden.
+      assert.deepEqual((await listV1(BI, '/')).prefixes, []);
+
+      const exact = await startS3Proxy({
+        upstream: minio.endpoint,
+        seed: 3,
+        clock,
+        upstreamCredentials: minio,
+      });
+      const s3Exact = s3Client(exact.dataUrl, minio);
+      try {
+        await exact.control.addRule(rule);
+        for (const key of [`${BI}bi-3/backing-image.cfg`, `${BI}bi-4/backing-image.cfg`]) {
+          await s3Exact.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }));
+        }
+        const listed = await s3Exact.send(
+          new ListObjectsCommand({ Bucket: bucket, Prefix: BI, Delimiter: '/' }),
+        );
+        assert.deepEqual(
+          (listed.CommonPrefixes ?? []).map((p) => p.Prefix),
+          [`${BI}bi-3/`],
+        );
+      } finally {
+        s3Exact.destroy();
+        await exact.close();
+      }
+    });
+
+    it('ends a mark when the key is written again, and drops all marks when the rule is removed', async function () {
       await proxy!.control.addRule({
         type: 'visibility-lag',
         name: 'vis',
         durationMs: 60_000,
+        maxCount: 2,
         match: { key: 'a*' },
       });
       await put('a1');
+      await put('a2');
       await put('b1');
       assert.deepEqual((await listV2()).keys, ['b1']);
-      const counters = await proxy!.control.deleteRule('vis');
-      assert.equal(counters.applied >= 2, true);
+      // maxCount reached: this write is not marked, and it ends the mark of the previous write of a1.
+      await put('a1');
       assert.deepEqual((await listV2()).keys, ['a1', 'b1']);
+      const counters = await proxy!.control.deleteRule('vis');
+      // Three writes of a* matched, plus the two listings the rule changed.
+      assert.deepEqual([counters.matched, counters.applied], [5, 4]);
+      assert.deepEqual((await listV2()).keys, ['a1', 'a2', 'b1']);
     });
   });
 

@@ -1,0 +1,93 @@
+// Answers a listing through the listing rules: buffers the upstream's (small) answer, rewrites it, counts the
+// listing rules that changed it, and sends it with a corrected Content-Length.
+import type http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { LIST_OPERATIONS, type ListingParams } from './classify.js';
+import { forwardable } from './headers.js';
+import {
+  rewriteListing,
+  type ListingChange,
+  type NamedFilter,
+  type TokenBounds,
+  type UpstreamLister,
+} from './listing.js';
+import type { RuleSet } from './rule-set.js';
+import { isListingRule, type RequestPlan, type RuleRequest } from './rules/index.js';
+import type { StoreRecord } from './store-record.js';
+
+export interface ListingDeps {
+  rules: RuleSet;
+  record: StoreRecord;
+  tokens: TokenBounds;
+  lister?: UpstreamLister;
+}
+
+/** Listing filters for this request, or undefined when no listing rule exists (then nothing is buffered). */
+export function listingFilters(
+  deps: ListingDeps,
+  request: RuleRequest,
+  plan: RequestPlan,
+): NamedFilter[] | undefined {
+  if (!LIST_OPERATIONS.includes(request.op)) return undefined;
+  const filters: NamedFilter[] = [];
+  for (const entry of deps.rules.list()) {
+    if (!isListingRule(entry.rule)) continue;
+    const m = entry.spec.match;
+    if (m?.bucket !== undefined && m.bucket !== request.bucket) continue;
+    filters.push({ rule: entry.spec.name, filter: entry.rule.listing });
+  }
+  filters.push(...plan.listingFilters);
+  return filters.length > 0 ? filters : undefined;
+}
+
+export async function answerListing(
+  deps: ListingDeps,
+  res: http.ServerResponse,
+  request: RuleRequest,
+  upstreamRes: http.IncomingMessage,
+  filters: NamedFilter[],
+  outcome: { listingChanges: ListingChange[] },
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of upstreamRes) chunks.push(chunk as Buffer);
+  let xml: Buffer = Buffer.concat(chunks);
+  const gzipped = /gzip/i.test(String(upstreamRes.headers['content-encoding'] ?? ''));
+  if (gzipped) xml = gunzipSync(xml);
+  const rewrite = await rewriteListing({
+    xml,
+    bucket: request.bucket as string,
+    params: request.listing as ListingParams,
+    filters,
+    record: deps.record,
+    tokens: deps.tokens,
+    now: request.now,
+    lister: deps.lister,
+  });
+  outcome.listingChanges = rewrite.changes;
+  for (const change of rewrite.changes) {
+    const entry = deps.rules.get(change.rule);
+    // Listing rules act outside the plan (state built by earlier writes): count them here.
+    if (entry && isListingRule(entry.rule)) {
+      entry.counters.matched++;
+      entry.counters.applied++;
+    }
+  }
+  const body = rewrite.body ?? (gzipped ? xml : Buffer.concat(chunks));
+  const headers: string[] = [];
+  const raw = forwardable(upstreamRes.rawHeaders);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (
+      name === 'content-length' ||
+      name === 'transfer-encoding' ||
+      (rewrite.body && name === 'content-encoding')
+    )
+      continue;
+    if (gzipped && name === 'content-encoding') continue;
+    headers.push(raw[i] as string, raw[i + 1] as string);
+  }
+  headers.push('Content-Length', String(body.length));
+  res.sendDate = false;
+  res.writeHead(200, upstreamRes.statusMessage, headers);
+  res.end(body);
+}
