@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -28,7 +28,9 @@ describe('lhchaos env', function () {
     dir = await mkdtemp(join(tmpdir(), 'lhchaos-env-cli-'));
   });
   after(async () => {
-    await stopLocalEnvironment(join(dir, 'env'), { keep: false });
+    // Every environment a test may have started here, even one a failed assertion left running.
+    for (const entry of await readdir(dir))
+      await stopLocalEnvironment(join(dir, entry), { keep: true }).catch(() => {});
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -48,6 +50,21 @@ describe('lhchaos env', function () {
     const result = await cli('env', 'up', '--dir', bad);
     assert.equal(result.code, 2);
     assert.ok(result.stderr.includes(bad), result.stderr);
+  });
+
+  it('refuses to use, or clean, a --dir that holds files of its own', async () => {
+    const foreign = join(dir, 'project');
+    await mkdir(join(foreign, 'data'), { recursive: true });
+    await writeFile(join(foreign, 'data', 'precious.txt'), 'keep me');
+    const up = await cli('env', 'up', '--dir', foreign);
+    assert.equal(up.code, 2);
+    assert.ok(
+      up.stderr.includes(foreign) && up.stderr.includes('not part of an lhchaos environment'),
+      up.stderr,
+    );
+    const down = await cli('env', 'down', '--dir', foreign);
+    assert.equal(down.code, 0);
+    assert.equal(existsSync(join(foreign, 'data', 'precious.txt')), true);
   });
 
   it('starts over a stale env.json, refuses a concurrent and a second up, reports status, and stops', async () => {
