@@ -157,42 +157,55 @@ async function forward(
   signal: AbortSignal,
 ): Promise<void> {
   const { upstream, clock } = deps;
-  const upstreamReq = http.request({
-    protocol: upstream.protocol,
-    hostname: upstream.hostname,
-    port: upstream.port,
-    method: req.method,
-    path: req.url,
-    headers: forwardable(req.rawHeaders),
-    setHost: false,
-    agent: deps.agent,
-    signal,
-  });
-  const responded = new Promise<http.IncomingMessage>((resolve, reject) => {
-    upstreamReq.once('response', resolve);
-    upstreamReq.once('error', reject);
-  });
-  let body: Readable = req;
-  if (plan.bytesPerSecond !== undefined)
-    body = body.pipe(new ThrottleStream(plan.bytesPerSecond, clock, signal));
-  const deleteBody = request.op === 'DeleteObjects' ? collect(body) : undefined;
-  // Errors on the request side surface through `responded` (the upstream request fails).
-  pipeline(body, upstreamReq).catch(() => undefined);
-
-  let upstreamRes: http.IncomingMessage;
-  try {
-    upstreamRes = await responded;
-  } catch (error) {
-    if (signal.aborted) throw error;
-    deps.stats.upstreamErrors++;
-    outcome.upstreamError = (error as NodeJS.ErrnoException).code ?? String(error);
-    sendError(
-      res,
-      'BadGateway',
-      describe(request),
-      `upstream ${upstream.host} failed: ${outcome.upstreamError}`,
-    );
-    return;
+  const open = () => {
+    const upstreamReq = http.request({
+      protocol: upstream.protocol,
+      hostname: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: forwardable(req.rawHeaders),
+      setHost: false,
+      agent: deps.agent,
+      signal,
+    });
+    const responded = new Promise<http.IncomingMessage>((resolve, reject) => {
+      upstreamReq.once('response', resolve);
+      upstreamReq.once('error', reject);
+    });
+    return { upstreamReq, responded };
+  };
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  let deleteBody: Promise<Buffer> | undefined;
+  let upstreamRes: http.IncomingMessage | undefined;
+  for (let attempt = 0; upstreamRes === undefined; attempt++) {
+    const { upstreamReq, responded } = open();
+    if (hasBody) {
+      let body: Readable = req;
+      if (plan.bytesPerSecond !== undefined)
+        body = body.pipe(new ThrottleStream(plan.bytesPerSecond, clock, signal));
+      deleteBody = request.op === 'DeleteObjects' ? collect(body) : undefined;
+      // Errors on the request side surface through `responded` (the upstream request fails).
+      pipeline(body, upstreamReq).catch(() => undefined);
+    } else {
+      req.resume();
+      upstreamReq.end();
+    }
+    try {
+      upstreamRes = await responded;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      // An idle keep-alive socket the upstream closed just as it was reused: a body-less request can be sent
+      // again on a fresh one; that is the agent's race, not the upstream's failure.
+      if (!hasBody && attempt === 0 && upstreamReq.reusedSocket && code === 'ECONNRESET') continue;
+      deps.stats.upstreamErrors++;
+      outcome.upstreamError = code;
+      sendError(res, 'BadGateway', describe(request), `upstream ${upstream.host} failed: ${code}`);
+      return;
+    }
   }
   const status = upstreamRes.statusCode ?? 502;
   if (status >= 200 && status < 300) {

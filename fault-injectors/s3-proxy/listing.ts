@@ -138,12 +138,15 @@ export async function rewriteListing(input: RewriteInput): Promise<ListingRewrit
     }
     return known > 0 ? rule : undefined;
   };
-  const anyHiddenKnown = (prefix: string): boolean => {
-    for (const key of record.keysUnder(bucket, prefix)) {
-      if (record.exists(bucket, key) && hiddenBy(key) !== undefined) return true;
+  // One pass over the record's keys under the listing prefix finds the hidden ones; a CommonPrefix without
+  // any of them is visible at once, so a page of many prefixes does not scan the record once per prefix.
+  const hiddenKnown: string[] = [];
+  if (prefixes.length > 0) {
+    for (const key of record.keysUnder(bucket, params.prefix)) {
+      if (record.exists(bucket, key) && hiddenBy(key) !== undefined) hiddenKnown.push(key);
     }
-    return false;
-  };
+  }
+  const anyHiddenKnown = (prefix: string): boolean => hiddenKnown.some((key) => key.startsWith(prefix));
   const upstreamAnswer = async (lister: UpstreamLister, prefix: string): Promise<string | undefined> => {
     let rule: string | undefined;
     for await (const key of lister.keysUnder(bucket, prefix)) {
@@ -156,9 +159,9 @@ export async function rewriteListing(input: RewriteInput): Promise<ListingRewrit
   for (const p of prefixes) {
     const prefix = decode(p.Prefix);
     let rule: string | undefined;
-    if (!input.lister) rule = recordAnswer(prefix);
-    else if (anyHiddenKnown(prefix))
-      rule = await upstreamAnswer(input.lister, prefix).catch(() => recordAnswer(prefix));
+    if (!anyHiddenKnown(prefix)) rule = undefined;
+    else if (!input.lister) rule = recordAnswer(prefix);
+    else rule = await upstreamAnswer(input.lister, prefix).catch(() => recordAnswer(prefix));
     if (rule !== undefined) change(rule).hidden.push(prefix);
     else keptPrefixes.push(p);
   }
