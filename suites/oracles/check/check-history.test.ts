@@ -224,7 +224,10 @@ describe('checkHistory', () => {
       const check = only(verdict, 'faults-fired');
       assert.equal(check.valid, 'unknown');
       assert.deepEqual(check.evidence, [add, remove]);
-      assert.match(check.message, /hide-cfg \(visibility-lag\) applied 0 requests \(matched 4\)/);
+      assert.match(
+        check.message,
+        /planned fault rule:hide-cfg never fired: rule hide-cfg \(visibility-lag\) applied 0 requests \(matched 4\)/,
+      );
       assert.equal(verdict.valid, 'unknown');
     });
 
@@ -238,7 +241,32 @@ describe('checkHistory', () => {
         found.map((c) => c.valid),
         ['unknown', 'unknown'],
       );
+      assert.match(
+        found[0]!.message,
+        /rule never \(error\) reported no counters and no fault decisions and was still armed/,
+      );
       assert.match(found[1]!.message, /restart-bim failed \(pod not found\)/);
+    });
+
+    it('counts a repeated fault as fired when one application worked, and flags a planned fault never armed', async () => {
+      const s = cleanRun();
+      s.at(21_000).push({
+        type: 'log',
+        level: 'info',
+        source: 'schedule',
+        message: 'planned faults',
+        fields: { planned: ['rule:slow-cfg', 'sync-hammer', 'trigger:on-bbi'] },
+      });
+      s.nemesis(8, 'sync-hammer', 'invoke');
+      s.nemesis(8, 'sync-hammer', 'info', 'timeout');
+      s.nemesis(9, 'sync-hammer', 'invoke');
+      s.nemesis(9, 'sync-hammer', 'ok');
+      const found = results(await checkHistory(s.events, benign), 'faults-fired');
+      assert.deepEqual(
+        found.map((c) => [c.valid, c.subject]),
+        [['unknown', 'trigger:on-bbi']],
+      );
+      assert.match(found[0]!.message, /planned but never armed/);
     });
 
     it('says unknown when a faulty run armed nothing, and passes a fault-free run', async () => {

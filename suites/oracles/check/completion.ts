@@ -16,17 +16,10 @@ function scope(o: TrackedObject): Pick<Finding, 'subject' | 'iteration'> {
  */
 function successorOf(bbi: TrackedObject, view: ClusterView): TrackedObject | undefined {
   if (!bbi.deleted) return undefined;
-  for (const other of view.all('BackupBackingImage')) {
-    if (
-      other.key !== bbi.key &&
-      other.backingImage === bbi.backingImage &&
-      other.target === bbi.target &&
-      other.firstEventId > bbi.deleted.eventId
-    ) {
-      return other;
-    }
-  }
-  return undefined;
+  const deletedAt = bbi.deleted.eventId;
+  return view
+    .backupsOfBackingImage(bbi.backingImage, bbi.target)
+    .find((other) => other.firstEventId > deletedAt);
 }
 
 /** `bbi-completes` (mustComplete) or `bbi-ends-final`. */

@@ -1,114 +1,127 @@
-// faults-fired: every fault the schedule armed actually did something (style.md lesson 4). A proxy rule
-// counts as fired when its counters show applied > 0 or a `fault` event names it; a cluster fault (a
-// `nemesis` op) when it completed ok. Anything else is unknown: a planned fault that never fired is not a
-// pass. Never false: a fault that did not fire says nothing about Longhorn.
-import type { HistoryEvent, RuleEvent } from '../../harness/index.js';
+// faults-fired: every fault the schedule planned actually did something (style.md lesson 4). Faults are
+// grouped by origin (`rule:<name>`, `trigger:<name>`, `sync-hammer`, from the rule event's `reason` or the
+// nemesis op's `value.origin`): an origin fired when one of its proxy rules applied to a request (counters
+// or a `fault` event) or one of its cluster-fault ops completed ok. A planned origin that never fired, or
+// never even armed (the runner's "planned faults" log line), is unknown: not a pass. Never false: a fault
+// that did not fire says nothing about Longhorn.
+import type { HistoryEvent } from '../../harness/index.js';
 import type { FaultClass, Finding, FinishContext, StreamingChecker } from './checker.js';
 
 const NAME = 'faults-fired';
 
+interface Origin {
+  name: string;
+  planned: boolean;
+  evidence: number[];
+  /** Why it did not fire yet, one line per rule or op. */
+  misses: string[];
+  fired: number;
+}
+
 interface ArmedRule {
+  origin: Origin;
   name: string;
   type: string;
   addedId: number;
-  lastRuleEvent: RuleEvent;
+  lastId: number;
   counters?: { matched: number; applied: number };
   faultEvents: number;
   removed: boolean;
 }
 
-interface NemesisOp {
-  f: string;
-  invokeId: number;
-  outcome?: { phase: 'ok' | 'fail' | 'info'; id: number; error?: string };
-}
-
 export class FaultsFired implements StreamingChecker {
   readonly names = [NAME];
+  private readonly origins = new Map<string, Origin>();
   private readonly rules: ArmedRule[] = [];
   private readonly current = new Map<string, ArmedRule>();
-  private readonly ops = new Map<number, NemesisOp>();
+  private readonly ops = new Map<number, { origin: Origin; f: string; invokeId: number }>();
 
   constructor(private readonly faultClass: FaultClass) {}
 
   observe(event: HistoryEvent): void {
-    if (event.type === 'rule') {
+    if (event.type === 'log' && event.source === 'schedule' && Array.isArray(event.fields?.planned)) {
+      for (const name of event.fields.planned) if (typeof name === 'string') this.origin(name).planned = true;
+    } else if (event.type === 'rule') {
       let rule = this.current.get(event.rule.name);
       if (event.action === 'add' || !rule || rule.removed) {
+        const origin = this.origin(
+          /^((?:rule|trigger):[^:]+)/.exec(event.reason ?? '')?.[1] ?? `rule:${event.rule.name}`,
+        );
         rule = {
+          origin,
           name: event.rule.name,
           type: event.rule.type,
           addedId: event.id,
-          lastRuleEvent: event,
+          lastId: event.id,
           faultEvents: 0,
           removed: false,
         };
         this.rules.push(rule);
         this.current.set(rule.name, rule);
       }
-      rule.lastRuleEvent = event;
+      rule.lastId = event.id;
       if (event.counters) rule.counters = event.counters;
       if (event.action === 'remove' || event.action === 'expired') rule.removed = true;
     } else if (event.type === 'fault') {
-      const names = [
+      const named = [
         event.decision.rule,
         ...(Array.isArray(event.decision.rules) ? event.decision.rules : []),
       ];
-      for (const name of new Set(names)) {
-        if (typeof name !== 'string') continue;
-        const rule = this.current.get(name);
+      for (const name of new Set(named)) {
+        const rule = typeof name === 'string' ? this.current.get(name) : undefined;
         if (rule) rule.faultEvents++;
       }
     } else if (event.type === 'op' && event.process === 'nemesis') {
-      if (event.phase === 'invoke') this.ops.set(event.opId, { f: event.f, invokeId: event.id });
-      else {
-        const op = this.ops.get(event.opId);
-        if (op && !op.outcome) {
-          op.outcome = {
-            phase: event.phase,
-            id: event.id,
-            ...(event.error === undefined ? {} : { error: event.error }),
-          };
-        }
+      if (event.phase === 'invoke') {
+        const declared = (event.value as { origin?: unknown } | undefined)?.origin;
+        const origin = this.origin(typeof declared === 'string' ? declared : event.f);
+        origin.evidence.push(event.id);
+        this.ops.set(event.opId, { origin, f: event.f, invokeId: event.id });
+        return;
       }
+      const op = this.ops.get(event.opId);
+      if (!op) return;
+      this.ops.delete(event.opId);
+      if (event.phase === 'ok') op.origin.fired++;
+      else
+        op.origin.misses.push(
+          `${op.f} ${event.phase === 'fail' ? 'failed' : 'had an indeterminate outcome'}${event.error ? ` (${event.error})` : ''} [events ${op.invokeId}, ${event.id}]`,
+        );
     }
   }
 
   finish(_context: FinishContext): Finding[] {
-    const findings: Finding[] = [];
     for (const rule of this.rules) {
-      if ((rule.counters?.applied ?? 0) > 0 || rule.faultEvents > 0) continue;
+      const applied = Math.max(rule.counters?.applied ?? 0, rule.faultEvents);
+      rule.origin.evidence.push(rule.addedId, rule.lastId);
+      if (applied > 0) {
+        rule.origin.fired += applied;
+        continue;
+      }
       const counted = rule.counters
         ? `applied 0 requests (matched ${rule.counters.matched})`
         : 'reported no counters and no fault decisions';
-      findings.push({
-        name: NAME,
-        valid: 'unknown',
-        severity: 'error',
-        message: `planned fault rule ${rule.name} (${rule.type}) ${counted}${rule.removed ? '' : ' and was still armed at the end'}: it never fired`,
-        evidence: [...new Set([rule.addedId, rule.lastRuleEvent.id])],
-        subject: `rule/${rule.name}`,
-      });
+      rule.origin.misses.push(
+        `rule ${rule.name} (${rule.type}) ${counted}${rule.removed ? '' : ' and was still armed at the end'}`,
+      );
     }
-    for (const op of this.ops.values()) {
-      if (op.outcome?.phase === 'ok') continue;
-      const what = !op.outcome
-        ? 'never completed'
-        : op.outcome.phase === 'fail'
-          ? `failed${op.outcome.error ? ` (${op.outcome.error})` : ''}`
-          : `has an indeterminate outcome${op.outcome.error ? ` (${op.outcome.error})` : ''}`;
+    for (const op of this.ops.values())
+      op.origin.misses.push(`${op.f} never completed [event ${op.invokeId}]`);
+    const findings: Finding[] = [];
+    for (const origin of this.origins.values()) {
+      if (origin.fired > 0) continue;
+      const why = origin.misses.length > 0 ? origin.misses.join('; ') : 'planned but never armed';
       findings.push({
         name: NAME,
         valid: 'unknown',
         severity: 'error',
-        message: `planned cluster fault ${op.f} ${what}: it may not have happened`,
-        evidence: op.outcome ? [op.invokeId, op.outcome.id] : [op.invokeId],
-        subject: `nemesis/${op.f}`,
+        message: `planned fault ${origin.name} never fired: ${why}`,
+        evidence: [...new Set(origin.evidence)],
+        subject: origin.name,
       });
     }
     if (findings.length > 0) return findings;
-    const planned = this.rules.length + this.ops.size;
-    if (planned === 0) {
+    if (this.origins.size === 0) {
       return this.faultClass === 'none'
         ? [{ name: NAME, valid: true, severity: 'error', message: 'no faults were planned', evidence: [] }]
         : [
@@ -116,22 +129,29 @@ export class FaultsFired implements StreamingChecker {
               name: NAME,
               valid: 'unknown',
               severity: 'error',
-              message: `fault class ${this.faultClass}, but no fault rule was armed and no cluster fault ran`,
+              message: `fault class ${this.faultClass}, but no fault was planned, armed or run`,
               evidence: [],
             },
           ];
     }
-    const summary = this.rules.map((r) =>
-      r.counters ? `${r.name}: applied ${r.counters.applied}` : `${r.name}: ${r.faultEvents} fault decisions`,
-    );
+    const summary = [...this.origins.values()].map((o) => `${o.name}: ${o.fired}`);
     return [
       {
         name: NAME,
         valid: true,
         severity: 'error',
-        message: `all ${planned} planned faults fired (${[...summary, ...[...this.ops.values()].map((o) => `${o.f}: ok`)].join(', ')})`,
+        message: `every planned fault fired (applications per fault: ${summary.join(', ')})`,
         evidence: [],
       },
     ];
+  }
+
+  private origin(name: string): Origin {
+    let origin = this.origins.get(name);
+    if (!origin) {
+      origin = { name, planned: false, evidence: [], misses: [], fired: 0 };
+      this.origins.set(name, origin);
+    }
+    return origin;
   }
 }

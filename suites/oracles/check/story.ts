@@ -188,7 +188,8 @@ export class HistoryStory {
     });
   }
 
-  private push(event: Record<string, unknown>): number {
+  /** Any other event, as given (ids and times are stamped). */
+  push(event: Record<string, unknown>): number {
     const id = this.events.length + 1;
     this.events.push({
       ...event,

@@ -140,8 +140,7 @@ export class NoStuckState implements StreamingChecker {
   /** A dependent changed: every SystemBackup waiting in `state` made progress. */
   private progressOfSystemBackups(state: string, change: ObjectChange, view: ClusterView): void {
     const now = { t: change.event.t, eventId: change.event.id };
-    for (const sb of view.live('SystemBackup')) {
-      if (sb.state !== state) continue;
+    for (const sb of view.inState('SystemBackup', state)) {
       const last = this.activity.get(sb.key);
       if (last && now.t - last.t > this.windowMs)
         this.record(sb, sb.state, undefined, last, now, view, false);

@@ -80,6 +80,12 @@ function str(v: unknown): string | undefined {
 
 export class ClusterView {
   private readonly objects = new Map<string, TrackedObject>();
+  /** Per kind, the objects not yet deleted: the checkers ask for these on every change. */
+  private readonly liveByKind = new Map<WatchedKind, Map<string, TrackedObject>>();
+  /** Live objects by kind and state, so "every SystemBackup waiting in X" costs what it finds. */
+  private readonly byState = new Map<string, Map<string, TrackedObject>>();
+  /** BackupBackingImages by backing image and target, in the order they appeared. */
+  private readonly bySlot = new Map<string, TrackedObject[]>();
   /** Iteration of the most recent SystemBackup: BBIs and Backups first seen after it belong to it. */
   private currentIteration: number | undefined;
 
@@ -119,13 +125,20 @@ export class ClusterView {
         deletionStarted: false,
       };
       this.objects.set(key, object);
-    }
-    if (event.kind === 'BackupBackingImage') {
-      object.backingImage =
-        str(spec.backingImage) ?? labels['backing-image'] ?? str(status.backingImage) ?? object.backingImage;
-      object.target = labels['backup-target'] ?? str(spec.backupTargetName) ?? 'default';
+      this.liveOf(event.kind).set(key, object);
+      if (event.kind === 'BackupBackingImage') {
+        this.setBackingImage(object, spec, labels, status);
+        const slot = ClusterView.slot(object.backingImage, object.target);
+        this.bySlot.set(slot, [...(this.bySlot.get(slot) ?? []), object]);
+      }
+    } else if (event.kind === 'BackupBackingImage') {
+      this.setBackingImage(object, spec, labels, status);
     }
     object.labels = labels;
+    if (before === undefined || before.state !== state) {
+      if (before !== undefined) this.stateIndex(event.kind, before.state).delete(key);
+      this.stateIndex(event.kind, state).set(key, object);
+    }
     object.state = state;
     object.progress = progress;
     object.lastEventId = event.id;
@@ -141,6 +154,8 @@ export class ClusterView {
     }
     if (event.verb === 'DELETED' && !object.deleted) {
       object.deleted = { eventId: event.id, t: event.t };
+      this.liveOf(event.kind).delete(key);
+      this.stateIndex(event.kind, state).delete(key);
       object.deletionStarted = true;
     }
     if (object.finalEventId === undefined && isFinal(event.kind, state)) object.finalEventId = event.id;
@@ -156,8 +171,55 @@ export class ClusterView {
   }
 
   /** Objects of a kind that have not gone away. */
-  *live(kind: WatchedKind): Iterable<TrackedObject> {
-    for (const o of this.objects.values()) if (o.kind === kind && !o.deleted) yield o;
+  live(kind: WatchedKind): Iterable<TrackedObject> {
+    return this.liveOf(kind).values();
+  }
+
+  /** Live objects of a kind in one state. */
+  inState(kind: WatchedKind, state: string): Iterable<TrackedObject> {
+    return this.stateIndex(kind, state).values();
+  }
+
+  private stateIndex(kind: WatchedKind, state: string): Map<string, TrackedObject> {
+    const key = `${kind}/${state}`;
+    let index = this.byState.get(key);
+    if (!index) {
+      index = new Map();
+      this.byState.set(key, index);
+    }
+    return index;
+  }
+
+  /** BackupBackingImages for one backing image and target, in the order they first appeared. */
+  backupsOfBackingImage(
+    backingImage: string | undefined,
+    target: string | undefined,
+  ): readonly TrackedObject[] {
+    return this.bySlot.get(ClusterView.slot(backingImage, target)) ?? [];
+  }
+
+  private static slot(backingImage: string | undefined, target: string | undefined): string {
+    return `${backingImage ?? '?'}@${target ?? 'default'}`;
+  }
+
+  private liveOf(kind: WatchedKind): Map<string, TrackedObject> {
+    let live = this.liveByKind.get(kind);
+    if (!live) {
+      live = new Map();
+      this.liveByKind.set(kind, live);
+    }
+    return live;
+  }
+
+  private setBackingImage(
+    object: TrackedObject,
+    spec: Record<string, unknown>,
+    labels: Record<string, string>,
+    status: Record<string, unknown>,
+  ): void {
+    // Fixed at first sighting so the object stays in its slot; spec.backingImage is immutable in Longhorn.
+    object.backingImage ??= str(spec.backingImage) ?? labels['backing-image'] ?? str(status.backingImage);
+    object.target ??= labels['backup-target'] ?? str(spec.backupTargetName) ?? 'default';
   }
 
   /** Every object ever seen of a kind, including deleted ones. */
