@@ -16,7 +16,7 @@ describe('bench/proxy', function () {
   });
 
   it('runs with minimal sizes and writes JSON and a table', async function () {
-    const result = await runProxyBench({ objects: 1, samples: 4, sizeMiB: 1, outDir: dir });
+    const result = await runProxyBench({ objects: 1, rounds: 1, samples: 4, sizeMiB: 1, outDir: dir });
     const written = JSON.parse(await readFile(result.file, 'utf8')) as ProxyBenchResult;
     assert.deepEqual(written.options, result.options);
     for (const value of [

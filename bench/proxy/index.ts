@@ -1,6 +1,6 @@
 // Fault proxy benchmark: MinIO directly vs through `lhchaos proxy` (a separate process, no rules), side by
 // side in one run, then the achieved delay of a 100 ms latency rule. Writes bench/out/proxy-<time>.json and
-// prints a table. Run: node --import tsx bench/proxy/index.ts [--objects N] [--samples N] [--size-mib N]
+// prints a table. Run: node --import tsx bench/proxy/index.ts [--objects N] [--rounds N] [--samples N] [--size-mib N]
 // Aims (issue #3): throughput >= 0.9 of direct, added HEAD/LIST p50 <= 1 ms, injected delay within 5 ms at p99.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,8 +14,10 @@ import { startMinio } from '../../test-support/minio.js';
 import { head, latencies, list, percentiles, round, throughput, type Percentiles } from './measure.js';
 
 export interface ProxyBenchOptions {
-  /** Objects per client (8 clients) for the throughput runs. */
+  /** Objects per client (8 clients) for each throughput round. */
   objects: number;
+  /** Alternating direct/proxy throughput rounds; figures are medians over rounds. */
+  rounds: number;
   sizeMiB: number;
   /** HEAD/LIST samples per endpoint, and samples of the latency rule. */
   samples: number;
@@ -82,11 +84,28 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<ProxyBe
     const viaProxy = Array.from({ length: CLIENTS }, () => client(proxy!.dataUrl));
     const body = testBytes(options.sizeMiB * 1024 * 1024, 1);
 
-    // Warm-up both paths (connections, JIT), then alternate direct/proxy so drift hits both alike.
+    // Warm-up both paths (connections, JIT), then rounds that alternate direct and proxy, so load from
+    // other processes hits both alike; each figure is the median over rounds.
     await throughput(direct, minio.bucket, 'warm-d', body, 1);
     await throughput(viaProxy, minio.bucket, 'warm-p', body, 1);
-    const tDirect = await throughput(direct, minio.bucket, 'tp-d', body, options.objects);
-    const tProxy = await throughput(viaProxy, minio.bucket, 'tp-p', body, options.objects);
+    const rounds: { d: Awaited<ReturnType<typeof throughput>>; p: Awaited<ReturnType<typeof throughput>> }[] =
+      [];
+    for (let r = 0; r < options.rounds; r++) {
+      const dRound = await throughput(direct, minio.bucket, `tp-d${r}`, body, options.objects);
+      const pRound = await throughput(viaProxy, minio.bucket, `tp-p${r}`, body, options.objects);
+      rounds.push({ d: dRound, p: pRound });
+    }
+    const median = (xs: number[]) => percentiles(xs).p50;
+    const tDirect = {
+      put: median(rounds.map((x) => x.d.put.mibPerSecond)),
+      get: median(rounds.map((x) => x.d.get.mibPerSecond)),
+    };
+    const tProxy = {
+      put: median(rounds.map((x) => x.p.put.mibPerSecond)),
+      get: median(rounds.map((x) => x.p.get.mibPerSecond)),
+    };
+    const putRatio = median(rounds.map((x) => x.p.put.mibPerSecond / x.d.put.mibPerSecond));
+    const getRatio = median(rounds.map((x) => x.p.get.mibPerSecond / x.d.get.mibPerSecond));
 
     const d = direct[0]!;
     const p = viaProxy[0]!;
@@ -126,10 +145,10 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<ProxyBe
     const result: ProxyBenchResult = {
       options,
       throughput: {
-        direct: { putMiBps: tDirect.put.mibPerSecond, getMiBps: tDirect.get.mibPerSecond },
-        proxy: { putMiBps: tProxy.put.mibPerSecond, getMiBps: tProxy.get.mibPerSecond },
-        putRatio: round(tProxy.put.mibPerSecond / tDirect.put.mibPerSecond),
-        getRatio: round(tProxy.get.mibPerSecond / tDirect.get.mibPerSecond),
+        direct: { putMiBps: tDirect.put, getMiBps: tDirect.get },
+        proxy: { putMiBps: tProxy.put, getMiBps: tProxy.get },
+        putRatio: round(putRatio),
+        getRatio: round(getRatio),
       },
       head: { direct: hD, proxy: hP, addedP50: round(hP.p50 - hD.p50), addedP99: round(hP.p99 - hD.p99) },
       list: { direct: lD, proxy: lP, addedP50: round(lP.p50 - lD.p50), addedP99: round(lP.p99 - lD.p99) },
@@ -151,6 +170,7 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<ProxyBe
 export function formatTable(r: ProxyBenchResult): string {
   const rows = [
     ['measure', 'direct', 'proxy', 'proxy vs direct', 'aim'],
+    ['(throughput: median of rounds)', '', '', '', ''],
     [
       `PUT ${r.options.sizeMiB} MiB x${CLIENTS} (MiB/s)`,
       r.throughput.direct.putMiBps,
@@ -186,7 +206,8 @@ const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process
 if (isMain) {
   const { values } = parseArgs({
     options: {
-      objects: { type: 'string', default: '8' },
+      objects: { type: 'string', default: '4' },
+      rounds: { type: 'string', default: '3' },
       samples: { type: 'string', default: '400' },
       'size-mib': { type: 'string', default: '4' },
       out: { type: 'string', default: 'bench/out' },
@@ -195,6 +216,7 @@ if (isMain) {
   });
   const result = await runProxyBench({
     objects: Number(values.objects),
+    rounds: Number(values.rounds),
     samples: Number(values.samples),
     sizeMiB: Number(values['size-mib']),
     outDir: values.out,
