@@ -59,6 +59,7 @@ export class KindWatcher {
 
   /** Initial list (recorded as ADDED relist events, the starting picture) and the first watch. */
   async start(): Promise<void> {
+    this.lastChecked = this.options.clock.monotonic();
     const listed = await this.list();
     this.recordDifferences(listed);
     await this.startWatch();

@@ -154,6 +154,25 @@ describe('startObserver (real API server)', function () {
     assert.ok(stats.requests.list >= 4 && stats.requests.watch >= 3, JSON.stringify(stats.requests));
   });
 
+  it('finds a silently dead watch on its own, from the relist timer', async () => {
+    await observer!.stop();
+    observer = await startObserver({
+      kubeConfig,
+      namespace: LONGHORN_NAMESPACE,
+      kinds: ['BackupBackingImage'],
+      history,
+      clock: systemClock,
+      relistIntervalMs: 300,
+      silenceMs: 300,
+    });
+    const { name } = await createBbi();
+    await eventually(watchOf(name, 'ADDED', 'watch'));
+    observer.watcher('BackupBackingImage')!.simulateSilentDeath();
+    await setProgress(name, 70);
+    await eventually(watchOf(name, 'MODIFIED', 'relist', 70));
+    assert.ok(history.events.some(gapOf('BackupBackingImage')));
+  });
+
   it('recovers from a broken connection with a gap and a relist', async () => {
     const { name } = await createBbi();
     await eventually(watchOf(name, 'ADDED', 'watch'));

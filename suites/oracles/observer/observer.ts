@@ -100,7 +100,10 @@ export async function startObserver(options: ObserverOptions): Promise<Observer>
       await Promise.all(
         [...watchers.values()]
           .filter(
-            (w) => now - w.lastChecked >= options.relistIntervalMs || now - w.lastHeard >= options.silenceMs,
+            (w) =>
+              now - w.lastChecked >= options.relistIntervalMs ||
+              // Silence brings the relist forward, but at most once per silence period.
+              (now - w.lastHeard >= options.silenceMs && now - w.lastChecked >= options.silenceMs),
           )
           .map((w) => w.check().catch(() => undefined)),
       );
