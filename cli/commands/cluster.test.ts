@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { UsageError, type Clock } from '../../common/index.js';
-import { FakeClusterWorld } from '../../fixtures/kind/recording-executor.js';
+import { FakeClusterWorld } from '../../fixtures/kind/index.js';
 import { runCli } from '../program.js';
 import { registerCluster } from './cluster.js';
 
