@@ -51,8 +51,7 @@ export function finishDecision(
     rule: primary?.rule ?? null,
     action: outcome.upstreamError !== undefined ? 'upstream-error' : (primary?.action ?? 'pass'),
   };
-  if (rules.length > 1) record.rules = rules;
-  else if (rules.length === 1) record.rules = rules;
+  if (rules.length > 0) record.rules = rules;
   const delayMs = plan.requestDelayMs + plan.responseDelayMs;
   if (delayMs > 0) record.delayMs = delayMs;
   if (status !== undefined) record.status = status;
@@ -61,4 +60,19 @@ export function finishDecision(
   if (hidden.length > 0) record.hiddenKeys = hidden;
   if (added.length > 0) record.addedKeys = added;
   return record;
+}
+
+/**
+ * The part of a decision log that must be identical for the same seed, rules and request sequence: every
+ * field but the wall-clock ones (`ts`, `durationMs`), records ordered by request id.
+ */
+export function comparableDecisions(
+  records: readonly DecisionRecord[],
+): Omit<DecisionRecord, 'ts' | 'durationMs'>[] {
+  return [...records]
+    .sort((a, b) => a.id - b.id)
+    .map((record) => {
+      const { ts: _ts, durationMs: _durationMs, ...rest } = record;
+      return rest;
+    });
 }

@@ -10,18 +10,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { ManualClock } from '../../common/index.js';
 import { startMinio, type TestMinio } from '../../test-support/minio.js';
-import { startS3Proxy, type DecisionRecord, type RuleSpec } from '../index.js';
+import { comparableDecisions, startS3Proxy, type DecisionRecord, type RuleSpec } from '../index.js';
 import { s3Client } from './test-clients.js';
-
-/** The comparable part of a decision log: no wall-clock fields, ordered by request id. */
-export function comparable(records: DecisionRecord[]): Omit<DecisionRecord, 'ts' | 'durationMs'>[] {
-  return [...records]
-    .sort((a, b) => a.id - b.id)
-    .map((r) => {
-      const { ts: _ts, durationMs: _duration, ...rest } = r;
-      return rest;
-    });
-}
 
 const RULES: RuleSpec[] = [
   { type: 'latency', name: 'lat', delayMs: 0, distribution: { type: 'exponential' }, probability: 0.5 },
@@ -76,13 +66,13 @@ describe('s3-proxy determinism', function () {
     const first = await run(42, RULES);
     const second = await run(42, RULES);
     assert.equal(first.length, 66);
-    assert.deepEqual(comparable(second), comparable(first));
+    assert.deepEqual(comparableDecisions(second), comparableDecisions(first));
     assert.ok(
       first.some((r) => r.action === 'error') && first.some((r) => r.action === 'pass'),
       'the rules did act, not always',
     );
     const other = await run(43, RULES);
-    assert.notDeepEqual(comparable(other), comparable(first));
+    assert.notDeepEqual(comparableDecisions(other), comparableDecisions(first));
   });
 
   it('keeps every rule’s decisions when another rule is added (one random stream per rule)', async function () {
