@@ -13,6 +13,8 @@ import {
   ProcessExecutor,
   clusterDown,
   clusterUp,
+  collectClusterArtifacts,
+  openProxyControl,
   openClusterAccess,
   parseLonghornRelease,
   readClusterJson,
@@ -61,6 +63,13 @@ function dirOf(flags: CommonFlags): string {
   return resolve(flags.dir ?? join('.lhchaos', `cluster-${flags.name}`));
 }
 
+function kubeConfigOf(recorded: ClusterJson): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(recorded.kubeconfig);
+  if (recorded.context) kubeConfig.setCurrentContext(recorded.context);
+  return kubeConfig;
+}
+
 function untilSignal(): Promise<void> {
   return new Promise((done) => {
     const stop = () => {
@@ -100,12 +109,12 @@ export function registerCluster(program: Command, io: CliIo, deps?: Partial<Clus
     .description(
       'kind cluster (or an existing one) with Longhorn pinned, MinIO and the fault proxy in-cluster',
     )
-    .usage('<up|down|status|forward> [options]')
+    .usage('<up|down|status|forward|artifacts> [options]')
     .argument('[subcommand]')
     .action((subcommand: string | undefined) => {
       const what =
         subcommand === undefined ? 'a subcommand is required' : `unknown subcommand '${subcommand}'`;
-      cluster.error(`lhchaos cluster: ${what} (expected up, down, status or forward)`, {
+      cluster.error(`lhchaos cluster: ${what} (expected up, down, status, forward or artifacts)`, {
         exitCode: ExitCode.usage,
         code: 'lhchaos.usage',
       });
@@ -209,10 +218,7 @@ export function registerCluster(program: Command, io: CliIo, deps?: Partial<Clus
     .option('--dir <dir>', 'where cluster.json is (default .lhchaos/cluster-NAME)')
     .action(async (flags: CommonFlags) => {
       const recorded = await readClusterJson(dirOf(flags));
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromFile(recorded.kubeconfig);
-      if (recorded.context) kubeConfig.setCurrentContext(recorded.context);
-      const access = await openClusterAccess(kubeConfig, recorded);
+      const access = await openClusterAccess(kubeConfigOf(recorded), recorded);
       try {
         io.stdout.write(
           [
@@ -234,6 +240,36 @@ export function registerCluster(program: Command, io: CliIo, deps?: Partial<Clus
         await (deps?.untilStopped ?? untilSignal)();
       } finally {
         await access.close();
+      }
+    });
+
+  cluster
+    .command('artifacts')
+    .description(
+      'dump Longhorn CRs, proxy rules and decisions, manager and backing-image-manager logs into DIR',
+    )
+    .requiredOption('--out <dir>', 'where to write them')
+    .option('--name <name>', 'kind cluster name', DEFAULT_CLUSTER_NAME)
+    .option('--dir <dir>', 'where cluster.json is (default .lhchaos/cluster-NAME)')
+    .option('--support-bundle', 'also ask Longhorn for a support bundle (minutes)')
+    .action(async (flags: CommonFlags & { out: string; supportBundle?: boolean }) => {
+      const recorded = await readClusterJson(dirOf(flags));
+      const kubeConfig = kubeConfigOf(recorded);
+      const control = await openProxyControl(kubeConfig, {
+        ...recorded.proxy.control,
+        token: recorded.proxy.token,
+      });
+      try {
+        const index = await collectClusterArtifacts(kubeConfig, resolve(flags.out), {
+          namespace: recorded.longhorn.namespace,
+          proxyControlUrl: control.url,
+          supportBundle: flags.supportBundle,
+          clock,
+        });
+        io.stdout.write(`${index.files.length} files in ${resolve(flags.out)}\n`);
+        for (const e of index.errors) io.stderr.write(`not collected: ${e.part}: ${e.error}\n`);
+      } finally {
+        await control.close();
       }
     });
 }
