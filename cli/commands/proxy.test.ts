@@ -66,6 +66,7 @@ describe('lhchaos proxy', function () {
       [['--control', '0.0.0.0:0'], /token/],
       [['--rules', join(dir, 'missing.yaml')], /--rules/],
       [['--upstream-access-key', 'only-half'], /--upstream-secret-key/],
+      [['--decisions', join(dir, 'no-such-dir', 'faults.jsonl')], /decisionLog/],
     ] as const) {
       const args = [...base];
       if (args.includes(flags[0])) args[args.indexOf(flags[0]) + 1] = flags[1];

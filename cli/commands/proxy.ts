@@ -79,7 +79,7 @@ export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSig
     .option('--seed <n>', 'seed of every random decision (default: random, printed)')
     .option('--rules <file>', 'JSON or YAML list of rules to start with')
     .option('--decisions <file>', 'append the JSONL decision log to this file')
-    .option('--token <token>', 'bearer token the control API requires')
+    .option('--token <token>', 'bearer token the control API requires (or LHCHAOS_PROXY_TOKEN)')
     .option(
       '--upstream-access-key <key>',
       "the proxy's own upstream credentials, for exact CommonPrefix answers (or LHCHAOS_UPSTREAM_ACCESS_KEY)",
@@ -101,7 +101,7 @@ export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSig
         seed,
         rules,
         decisionLog: opts.decisions,
-        token: opts.token,
+        token: opts.token ?? process.env.LHCHAOS_PROXY_TOKEN,
         upstreamCredentials:
           accessKey !== undefined && secretKey !== undefined
             ? { accessKey, secretKey, region: opts.upstreamRegion }

@@ -10,12 +10,20 @@ export class DecisionLog {
   private readonly positions = new Map<number, number>();
   private readonly listeners = new Set<(record: DecisionRecord) => void>();
   private readonly file?: WriteStream;
+  /** The first write error of the JSONL file, if any (the file is then incomplete). */
+  fileError?: Error;
 
   constructor(
     options: { path?: string; onDecision?: (record: DecisionRecord) => void; capacity?: number } = {},
     private readonly capacity = options.capacity ?? 100_000,
   ) {
-    if (options.path) this.file = createWriteStream(options.path, { flags: 'a' });
+    if (options.path) {
+      this.file = createWriteStream(options.path, { flags: 'a' });
+      // A failing disk must not take the data plane down: the memory log and the callback keep working.
+      this.file.on('error', (error) => {
+        this.fileError ??= error;
+      });
+    }
     if (options.onDecision) this.listeners.add(options.onDecision);
   }
 

@@ -1,4 +1,5 @@
 // startS3Proxy: the S3-aware fault proxy as a library (data port + control port + in-process handle).
+import { open } from 'node:fs/promises';
 import http from 'node:http';
 import { isIP } from 'node:net';
 import { EnvironmentError, systemClock, UsageError, type Clock } from '../../common/index.js';
@@ -73,6 +74,14 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     throw new UsageError(
       `token: the control port on ${controlAt.host} is not loopback; a bearer token is required`,
     );
+  }
+  if (options.decisionLog !== undefined) {
+    const path = options.decisionLog;
+    await open(path, 'a')
+      .then((file) => file.close())
+      .catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`decisionLog: cannot append to ${path}: ${error.code ?? error.message}`);
+      });
   }
   const clock = options.clock ?? systemClock;
   const log = new DecisionLog({ path: options.decisionLog, onDecision: options.onDecision });
