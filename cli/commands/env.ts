@@ -100,7 +100,11 @@ export function registerEnv(program: Command, io: CliIo): void {
       if (result.stopped.length === 0)
         io.stdout.write(`no environment processes recorded in ${result.dir}\n`);
       for (const s of result.stopped) io.stdout.write(`${s.name} (pid ${s.pid}): ${s.outcome}\n`);
-      const what = result.removed ? 'data removed' : 'data kept';
+      const what = result.removed
+        ? 'data removed'
+        : opts.keep
+          ? 'data kept'
+          : 'nothing removed (not an environment directory)';
       io.stdout.write(`down in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${what}\n`);
     });
 
