@@ -7,6 +7,13 @@ import { UsageError } from '../../common/index.js';
 import type { ProxyApiError } from '../index.js';
 import { ProxyClient, startS3Proxy, type DecisionRecord, type ProxyEvent, type S3Proxy } from '../index.js';
 
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+  }
+}
+
 /** A loopback port nothing listens on (bound, then released). */
 async function deadPort(): Promise<number> {
   const server = net.createServer();
@@ -167,6 +174,26 @@ describe('s3-proxy control API', function () {
       streamed.map((d) => d.key),
       ['two', 'three', 'four'],
     );
+  });
+
+  it('numbers records in log order, so a slow request that ends last is never skipped by a cursor', async function () {
+    await client.addRule({ type: 'latency', name: 'slow', delayMs: 300, match: { key: 'slow' } });
+    const slow = fetch(`${proxy.dataUrl}/b/slow`);
+    await until(async () => (await client.metrics()).requestsTotal === 1);
+    await fetch(`${proxy.dataUrl}/b/fast`);
+    const first = await client.decisions(0);
+    assert.deepEqual(
+      first.map((d) => [d.id, d.key]),
+      [[1, 'fast']],
+    );
+    await slow;
+    const next = await client.waitDecisions(first.at(-1)!.id, 10_000);
+    // The upstream here is unreachable: the delayed request then fails, and says so.
+    assert.deepEqual(
+      next.map((d) => [d.id, d.key, d.action, d.rule, d.delayMs]),
+      [[2, 'slow', 'upstream-error', 'slow', 300]],
+    );
+    assert.ok(next[0]!.ts <= first[0]!.ts, 'ts keeps the arrival order');
   });
 
   it('holds a lease for one holder; renew and release; expiry drops every rule and says so', async function () {

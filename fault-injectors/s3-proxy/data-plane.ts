@@ -125,7 +125,8 @@ function describe(request: RuleRequest) {
     bucket: request.bucket,
     key: request.key,
     resource: path,
-    requestId: String(request.id),
+    // Arrival number; the decision record's id is given when the request finishes (decision-log.ts).
+    requestId: `lhchaos-${request.id}`,
     head: request.method === 'HEAD',
   };
 }

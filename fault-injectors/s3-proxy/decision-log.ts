@@ -1,13 +1,18 @@
 // The decision log: one record per request, in the order requests finish, kept in memory for the control
 // API's stream (bounded), appended to a JSONL file, and passed to an optional callback.
+//
+// A record's `id` is its position in this log (1, 2, 3, … with no gaps), given when the request finishes. So
+// ids increase in log order and `after=ID` means "everything logged after record ID": a client may poll with
+// the last id it received or the highest one (they are the same), and never misses or repeats a record,
+// even when a slow request finishes after faster ones that arrived later. Arrival order is in `ts`.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { DecisionRecord } from './types.js';
 
 export class DecisionLog {
   private records: DecisionRecord[] = [];
-  /** Log position of the first record still held in `records`. */
+  /** Number of records dropped from memory (the id of the last one dropped). */
   private base = 0;
-  private readonly positions = new Map<number, number>();
+  private count = 0;
   private readonly listeners = new Set<(record: DecisionRecord) => void>();
   private readonly file?: WriteStream;
   /** The first write error of the JSONL file, if any (the file is then incomplete). */
@@ -27,35 +32,30 @@ export class DecisionLog {
     if (options.onDecision) this.listeners.add(options.onDecision);
   }
 
-  append(record: DecisionRecord): void {
-    this.positions.set(record.id, this.base + this.records.length);
-    this.records.push(record);
+  /** Appends a finished request's record, giving it the next id; returns the record. */
+  append(record: Omit<DecisionRecord, 'id'> & { id?: number }): DecisionRecord {
+    const logged = { ...record, id: ++this.count } as DecisionRecord;
+    this.records.push(logged);
     // Trim in batches of a tenth, so a full log does not shift the whole array on every request.
     if (this.records.length > this.capacity + Math.ceil(this.capacity / 10)) {
-      const dropped = this.records.splice(0, this.records.length - this.capacity);
-      this.base += dropped.length;
-      for (const d of dropped) this.positions.delete(d.id);
+      const drop = this.records.length - this.capacity;
+      this.records.splice(0, drop);
+      this.base += drop;
     }
-    this.file?.write(`${JSON.stringify(record)}\n`);
+    this.file?.write(`${JSON.stringify(logged)}\n`);
     for (const listener of this.listeners) {
       try {
-        listener(record);
+        listener(logged);
       } catch {
         // A failing observer must not break the data plane; the record is in the log regardless.
       }
     }
+    return logged;
   }
 
-  /**
-   * Records logged after the record `cursor` (a request id the caller last received), in log order.
-   * Log order is completion order, so a slow request's record may come after a higher id: polling with the
-   * last id received never misses one. 0 (or an id no longer held) means from the oldest record held.
-   */
+  /** Records with id > cursor that are still held (the oldest are dropped beyond the capacity). */
   after(cursor = 0): DecisionRecord[] {
-    const position = cursor > 0 ? this.positions.get(cursor) : undefined;
-    if (position === undefined)
-      return cursor > 0 ? this.records.filter((r) => r.id > cursor) : [...this.records];
-    return this.records.slice(position - this.base + 1);
+    return this.records.slice(Math.max(0, cursor - this.base));
   }
 
   subscribe(listener: (record: DecisionRecord) => void): () => void {
@@ -78,12 +78,6 @@ export class DecisionLog {
       }
     });
     return this.after(cursor);
-  }
-
-  clear(): void {
-    this.base += this.records.length;
-    this.records = [];
-    this.positions.clear();
   }
 
   async close(): Promise<void> {

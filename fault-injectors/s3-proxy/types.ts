@@ -128,7 +128,10 @@ export type DecisionAction =
 
 /** One line of the decision log (faults.jsonl): every request gets exactly one. */
 export interface DecisionRecord {
-  /** Request id, increasing from 1 for each proxy process. */
+  /**
+   * Request id: the record's position in the proxy's decision log, 1, 2, 3, … without gaps, given when the
+   * request finishes (so a cursor `after=id` never misses a slow request). Arrival order is `ts`.
+   */
   id: number;
   /** Epoch milliseconds when the request arrived. */
   ts: number;
