@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { stopLocalEnvironment, type EnvJson } from '../../fixtures/local/index.js';
 import { runCli } from '../program.js';
 
@@ -134,5 +135,35 @@ describe('lhchaos env', function () {
     const after = await cli('env', 'status', '--dir', envDir);
     assert.equal(after.code, 3);
     assert.match(after.stdout, /no local environment/);
+  });
+
+  it('leaves a record when `env up` itself is killed mid-start, and `env down` stops what it left', async () => {
+    const envDir = join(dir, 'killed');
+    const bin = fileURLToPath(new URL('../../bin/lhchaos.js', import.meta.url));
+    const up = spawn(process.execPath, [bin, 'env', 'up', '--dir', envDir], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => up.once('exit', resolve));
+    try {
+      // Wait until env.json lists a running process, then kill `up` without a chance to clean up.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const env = await readFile(join(envDir, 'env.json'), 'utf8').then(JSON.parse, () => undefined);
+        if ((env as EnvJson | undefined)?.processes.length) break;
+        assert.ok(Date.now() < deadline, 'env up never recorded a process');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      up.kill('SIGKILL');
+      await exited;
+    }
+    const left = JSON.parse(await readFile(join(envDir, 'env.json'), 'utf8')) as EnvJson;
+    assert.ok(left.processes.length > 0);
+
+    const down = await cli('env', 'down', '--dir', envDir);
+    assert.equal(down.code, 0, down.stderr);
+    for (const p of left.processes) {
+      const cmdline = await readFile(`/proc/${p.pid}/cmdline`, 'utf8').catch(() => '');
+      assert.equal(cmdline.includes(envDir), false, `${p.name} (pid ${p.pid}) still runs`);
+    }
+    assert.equal(existsSync(envDir), false, 'the directory is gone, lock file included');
   });
 });
