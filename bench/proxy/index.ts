@@ -4,7 +4,9 @@
 // Aims (issue #3): throughput >= 0.9 of direct, added HEAD/LIST p50 <= 1 ms, injected delay within 5 ms at p99.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -32,11 +34,32 @@ export interface ProxyBenchResult {
   };
   head: { direct: Percentiles; proxy: Percentiles; addedP50: number; addedP99: number };
   list: { direct: Percentiles; proxy: Percentiles; addedP50: number; addedP99: number };
-  latencyRule: { delayMs: number; achieved: Percentiles; errorP99: number };
+  /** Achieved delay seen by the client, and inside the proxy (decision durationMs minus its median without the rule). */
+  latencyRule: {
+    delayMs: number;
+    achieved: Percentiles;
+    errorP99: number;
+    inProxy: Percentiles;
+    inProxyErrorP99: number;
+  };
+  /** CPU time of the proxy process per MiB moved in the throughput rounds: independent of machine load. */
+  proxyCpuMsPerMiB: number | null;
+  /** 1-minute load average at start and end: figures from a loaded machine are not comparable. */
+  loadAverage: [number, number];
   file: string;
 }
 
 const CLIENTS = 8;
+
+/** User+system CPU seconds of a process (Linux /proc), or null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
 
 async function startProxyProcess(
   upstream: string,
@@ -70,6 +93,7 @@ async function startProxyProcess(
 }
 
 export async function runProxyBench(options: ProxyBenchOptions): Promise<ProxyBenchResult> {
+  const loadAtStart = round(loadavg()[0]!, 2);
   const minio = await startMinio();
   let proxy: Awaited<ReturnType<typeof startProxyProcess>> | undefined;
   const clients: S3Client[] = [];
@@ -88,11 +112,15 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<ProxyBe
     // other processes hits both alike; each figure is the median over rounds.
     await throughput(direct, minio.bucket, 'warm-d', body, 1);
     await throughput(viaProxy, minio.bucket, 'warm-p', body, 1);
+    let proxyCpu = 0;
     const rounds: { d: Awaited<ReturnType<typeof throughput>>; p: Awaited<ReturnType<typeof throughput>> }[] =
       [];
     for (let r = 0; r < options.rounds; r++) {
       const dRound = await throughput(direct, minio.bucket, `tp-d${r}`, body, options.objects);
+      const cpuBefore = cpuSeconds(proxy.child.pid);
       const pRound = await throughput(viaProxy, minio.bucket, `tp-p${r}`, body, options.objects);
+      const cpuAfter = cpuSeconds(proxy.child.pid);
+      proxyCpu += cpuBefore === null || cpuAfter === null ? NaN : cpuAfter - cpuBefore;
       rounds.push({ d: dRound, p: pRound });
     }
     const median = (xs: number[]) => percentiles(xs).p50;
@@ -135,6 +163,14 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<ProxyBe
     );
     const baseline = percentiles(headP).p50;
     const achieved = percentiles(ruled.map((x) => x - baseline));
+    // The same from the proxy's own view (decision durationMs), free of the client's scheduling noise.
+    const heads = (await control.decisions(0)).filter(
+      (d) => d.op === 'HeadObject' && d.durationMs !== undefined,
+    );
+    const inProxyBaseline = percentiles(heads.filter((d) => d.rule === null).map((d) => d.durationMs!)).p50;
+    const inProxy = percentiles(
+      heads.filter((d) => d.rule === 'bench-100ms').map((d) => d.durationMs! - inProxyBaseline),
+    );
 
     const hD = percentiles(headD);
     const hP = percentiles(headP);
@@ -152,7 +188,20 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<ProxyBe
       },
       head: { direct: hD, proxy: hP, addedP50: round(hP.p50 - hD.p50), addedP99: round(hP.p99 - hD.p99) },
       list: { direct: lD, proxy: lP, addedP50: round(lP.p50 - lD.p50), addedP99: round(lP.p99 - lD.p99) },
-      latencyRule: { delayMs, achieved, errorP99: round(Math.abs(achieved.p99 - delayMs)) },
+      latencyRule: {
+        delayMs,
+        achieved,
+        errorP99: round(Math.abs(achieved.p99 - delayMs)),
+        inProxy,
+        inProxyErrorP99: round(Math.abs(inProxy.p99 - delayMs)),
+      },
+      proxyCpuMsPerMiB: Number.isFinite(proxyCpu)
+        ? round(
+            (proxyCpu * 1000) /
+              ((2 * options.rounds * CLIENTS * options.objects * body.length) / 1024 / 1024),
+          )
+        : null,
+      loadAverage: [loadAtStart, round(loadavg()[0]!, 2)],
       file,
     };
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
@@ -197,6 +246,15 @@ export function formatTable(r: ProxyBenchResult): string {
       `off by ${r.latencyRule.errorP99}`,
       '<= 5',
     ],
+    [
+      `latency rule: in-proxy p50 / p99`,
+      '',
+      `${r.latencyRule.inProxy.p50} / ${r.latencyRule.inProxy.p99}`,
+      `off by ${r.latencyRule.inProxyErrorP99}`,
+      '<= 5',
+    ],
+    ['proxy CPU per MiB moved (ms)', '', r.proxyCpuMsPerMiB ?? 'n/a', '', ''],
+    ['load average (start, end)', '', r.loadAverage.join(', '), '', ''],
   ].map((row) => row.map(String));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return `${rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n')}\n`;
