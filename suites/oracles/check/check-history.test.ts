@@ -108,6 +108,28 @@ describe('checkHistory', () => {
       assert.equal(only(verdict, 'system-backup-ready').valid, false);
     });
 
+    it('counts as progress only the BBIs of the backing images that existed when the wait began', async () => {
+      const s = new HistoryStory();
+      s.rule('add', 'slow-cfg', 'latency', { matched: 1, applied: 1 });
+      s.watch('BackingImage', 'bi-1', { status: {} });
+      s.at(1000).systemBackup('sb-1', 'CreatingBackingImageBackups', 1);
+      const stuck = s.at(2000).bbi('bi-1-aaaa', 'bi-1', 'InProgress', 0);
+      // The next iteration's image and BBI move along; sb-1 does not wait on them.
+      s.at(20_000).watch('BackingImage', 'bi-2', { status: {} });
+      s.at(25_000).systemBackup('sb-2', 'CreatingBackingImageBackups', 2);
+      for (let t = 26_000; t <= 60_000; t += 2000)
+        s.at(t).bbi('bi-2-bbbb', 'bi-2', 'InProgress', (t - 26_000) / 400);
+      s.at(70_000).store({ 'bi-1': COMPLETE });
+      const verdict = await checkHistory(s.events, benign);
+      const sb1 = results(verdict, 'no-stuck-state').find((c) => c.subject === 'SystemBackup/sb-1');
+      assert.equal(sb1?.valid, false);
+      assert.match(
+        sb1.message,
+        /stayed CreatingBackingImageBackups for 68 s until the end .*bi-1-aaaa stuck at InProgress 0%$/,
+      );
+      assert.ok(sb1.evidence.includes(stuck));
+    });
+
     it('fails a stall that ended: the object moved on only after the window', async () => {
       const s = cleanRun();
       const from = s.at(21_000).bbi('bi-2-bbbb', 'bi-2', 'InProgress', 10);

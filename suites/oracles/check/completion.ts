@@ -177,7 +177,7 @@ export class RecoversAfterHeal implements StreamingChecker {
       change.before?.state === 'CreatingBackingImageBackups' && sb.state !== 'CreatingBackingImageBackups';
     if (leftBbiPhase || (sb.state === 'Ready' && !this.bbisOf.has(sb.key))) {
       const bbis = [...view.live('BackupBackingImage')]
-        .filter((b) => b.target === 'default')
+        .filter((b) => view.waitsOn(sb, b))
         .map((b) => ({
           name: b.name,
           state: b.state,

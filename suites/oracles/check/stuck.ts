@@ -52,11 +52,7 @@ export class NoStuckState implements StreamingChecker {
       return;
     }
     this.firstT ??= event.t;
-    if (
-      object.kind === 'BackupBackingImage' &&
-      change.changed &&
-      (object.target ?? 'default') === 'default'
-    ) {
+    if (object.kind === 'BackupBackingImage' && change.changed) {
       this.progressOfSystemBackups('CreatingBackingImageBackups', change, view);
     }
     if (change.changed || !this.activity.has(object.key)) this.touch(object, change, view);
@@ -141,6 +137,7 @@ export class NoStuckState implements StreamingChecker {
   private progressOfSystemBackups(state: string, change: ObjectChange, view: ClusterView): void {
     const now = { t: change.event.t, eventId: change.event.id };
     for (const sb of view.inState('SystemBackup', state)) {
+      if (change.object.kind === 'BackupBackingImage' && !view.waitsOn(sb, change.object)) continue;
       const last = this.activity.get(sb.key);
       if (last && now.t - last.t > this.windowMs)
         this.record(sb, sb.state, undefined, last, now, view, false);
@@ -160,7 +157,7 @@ export class NoStuckState implements StreamingChecker {
     const previous = this.stalls.get(object.key);
     if (previous && previous.to - previous.from >= to.t - from.t) return;
     const { detail, evidence } =
-      object.kind === 'SystemBackup' ? this.waitedOn(state, view) : { detail: '', evidence: [] };
+      object.kind === 'SystemBackup' ? this.waitedOn(object, state, view) : { detail: '', evidence: [] };
     this.stalls.set(object.key, {
       object,
       state,
@@ -177,7 +174,11 @@ export class NoStuckState implements StreamingChecker {
   }
 
   /** What a waiting SystemBackup waits on, named for the message, with the events of their last change. */
-  private waitedOn(state: string, view: ClusterView): { detail: string; evidence: number[] } {
+  private waitedOn(
+    sb: TrackedObject,
+    state: string,
+    view: ClusterView,
+  ): { detail: string; evidence: number[] } {
     const kind =
       state === 'CreatingBackingImageBackups'
         ? 'BackupBackingImage'
@@ -186,8 +187,7 @@ export class NoStuckState implements StreamingChecker {
           : undefined;
     if (!kind) return { detail: '', evidence: [] };
     const unfinished = [...view.live(kind)].filter(
-      (o) =>
-        !isFinal(kind, o.state) && (kind !== 'BackupBackingImage' || (o.target ?? 'default') === 'default'),
+      (o) => !isFinal(kind, o.state) && (kind !== 'BackupBackingImage' || view.waitsOn(sb, o)),
     );
     if (unfinished.length === 0) {
       return {

@@ -37,6 +37,11 @@ export interface TrackedObject {
    */
   completedEventId?: number;
   completedT?: number;
+  /**
+   * SystemBackup: the backing images that existed when it entered CreatingBackingImageBackups; it waits on
+   * their BBIs. Undefined when no BackingImage was ever observed (then any BBI of target default counts).
+   */
+  waitsForImages?: Set<string>;
   /** First event at which the object was in any final state. */
   finalEventId?: number;
 }
@@ -135,6 +140,10 @@ export class ClusterView {
       this.setBackingImage(object, spec, labels, status);
     }
     object.labels = labels;
+    if (event.kind === 'SystemBackup' && state === 'CreatingBackingImageBackups' && before?.state !== state) {
+      const imagesSeen = this.liveByKind.get('BackingImage');
+      object.waitsForImages = imagesSeen ? new Set([...imagesSeen.values()].map((o) => o.name)) : undefined;
+    }
     if (before === undefined || before.state !== state) {
       if (before !== undefined) this.stateIndex(event.kind, before.state).delete(key);
       this.stateIndex(event.kind, state).set(key, object);
@@ -173,6 +182,17 @@ export class ClusterView {
   /** Objects of a kind that have not gone away. */
   live(kind: WatchedKind): Iterable<TrackedObject> {
     return this.liveOf(kind).values();
+  }
+
+  /**
+   * Whether a SystemBackup waits on a BBI: Longhorn's system backup waits on the BBIs of target `default`
+   * for the backing images that exist when it enters CreatingBackingImageBackups (longhorn.md 1.2, 3.4).
+   * A simplification: later reconciles may add images created afterwards; we do not count those.
+   */
+  waitsOn(systemBackup: TrackedObject, bbi: TrackedObject): boolean {
+    if ((bbi.target ?? 'default') !== 'default') return false;
+    const images = systemBackup.waitsForImages;
+    return images === undefined || (bbi.backingImage !== undefined && images.has(bbi.backingImage));
   }
 
   /** Live objects of a kind in one state. */
