@@ -1,5 +1,6 @@
-// Key globs for rule selectors: `*` and `?` stay within one `/`-separated segment, `**` crosses segments.
-// Hand-written because it is a dozen lines with exactly these semantics, unlike minimatch's path rules.
+// Key globs for rule selectors: `*` and `?` stay within one `/`-separated segment, `**` crosses segments,
+// `[abc]`/`[a-z]`/`[!abc]` match one character of a class. Hand-written because it is a dozen lines with
+// exactly these semantics, unlike minimatch's path rules.
 
 export function globToRegExp(glob: string): RegExp {
   let out = '';
@@ -10,7 +11,13 @@ export function globToRegExp(glob: string): RegExp {
       i++;
     } else if (c === '*') out += '[^/]*';
     else if (c === '?') out += '[^/]';
-    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    else if (c === '[' && glob.indexOf(']', i + 2) > 0) {
+      const end = glob.indexOf(']', i + 2);
+      const body = glob.slice(i + 1, end);
+      const negated = body.startsWith('!');
+      out += `[${negated ? '^' : ''}${(negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')}]`;
+      i = end;
+    } else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${out}$`);
 }

@@ -1,18 +1,21 @@
 // Each rule's semantics against real MinIO through the proxy, with time driven by a ManualClock (no sleeps).
 import assert from 'node:assert/strict';
 import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { ManualClock, systemClock } from '../../common/index.js';
 import { startMinio, type TestMinio } from '../../test-support/minio.js';
 import { startS3Proxy, type S3Proxy } from '../index.js';
-import { s3Client } from './test-clients.js';
+import { minioClient, s3Client } from './test-clients.js';
 
 const BI = 'backupstore/backupstore/backing-images/backing-images/';
 
@@ -171,6 +174,25 @@ describe('s3-proxy rules', function () {
       }
     });
 
+    it('hides a key completed by a multipart upload', async function () {
+      await proxy!.control.addRule({ type: 'visibility-lag', name: 'vis', durationMs: 10_000 });
+      const { UploadId } = await s3!.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'mp' }));
+      const part = await s3!.send(
+        new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId, PartNumber: 1, Body: 'multipart' }),
+      );
+      await s3!.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: 'mp',
+          UploadId,
+          MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
+        }),
+      );
+      assert.deepEqual((await listV2()).keys, []);
+      await clock.advance(10_000);
+      assert.deepEqual((await listV2()).keys, ['mp']);
+    });
+
     it('ends a mark when the key is written again, and drops all marks when the rule is removed', async function () {
       await proxy!.control.addRule({
         type: 'visibility-lag',
@@ -212,6 +234,23 @@ describe('s3-proxy rules', function () {
       await clock.advance(3_000);
       assert.deepEqual((await listV2()).keys, ['stay']);
       assert.deepEqual((await listV1('', '/')).prefixes, []);
+    });
+  });
+
+  describe('delete-lag with DeleteObjects', function () {
+    it('keeps keys removed by a multi-object delete (minio-js removeObjects) listed', async function () {
+      for (const key of ['m1', 'm2', 'm3']) await put(key);
+      await proxy!.control.addRule({
+        type: 'delete-lag',
+        name: 'del',
+        durationMs: 1_000,
+        match: { key: 'm[12]' },
+      });
+      await minioClient(proxy!.dataUrl, minio).removeObjects(bucket, ['m1', 'm2', 'm3']);
+      assert.equal((await direct.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount ?? 0, 0);
+      assert.deepEqual((await listV2()).keys, ['m1', 'm2']);
+      await clock.advance(1_000);
+      assert.deepEqual((await listV2()).keys, []);
     });
   });
 
