@@ -1,14 +1,113 @@
-// lhchaos run: placeholder registration while the command is being built (see the open issue).
-import type { Command } from 'commander';
-import { UsageError } from '../../common/index.js';
-import type { CliIo } from '../program.js';
+// lhchaos run: a chaos run (design.md "CLI contract"): flags to options, live progress, Ctrl-C/SIGTERM
+// turned into an orderly teardown, the summary, the repro command and the exit code of the verdict.
+import type { Command} from 'commander';
+import { Option } from 'commander';
+import { chaosEnv } from '../../suites/harness/index.js';
+import {
+  findingsInPlainWords,
+  progressWriter,
+  reproCommand,
+  resolveRunOptions,
+  runChaos,
+  type ChaosRunResult,
+  type RunFlags,
+} from '../../suites/runner/index.js';
+import { terminalSummary } from '../../reports/index.js';
+import { setExitCode, type CliIo } from '../program.js';
 
-export function registerRun(program: Command, _io: CliIo): void {
+/** Prints what a finished run found; shared with `lhchaos replay`. */
+export function printRunResult(io: CliIo, result: ChaosRunResult): void {
+  io.stdout.write(`${terminalSummary(result.meta, result.verdict, result.paths)}\n`);
+  for (const line of findingsInPlainWords(result.meta, result.verdict)) io.stdout.write(`${line}\n`);
+  const { meta } = result;
+  if (result.exitCode === 1 && meta.longhorn.simulated && meta.longhorn.version === 'v1.8.1') {
+    const fixed = meta.repro.replace('--longhorn v1.8.1', '--longhorn v1.9.0');
+    io.stdout.write(
+      'This is the expected outcome: Longhorn v1.8.1 has the #10740 bug and the run reproduced it (exit code 1).\n' +
+        `Run the fixed behaviour (expected to pass): ${fixed}\n`,
+    );
+  }
+  io.stdout.write(`report: ${result.paths.htmlPath}\nrepro: ${meta.repro}\n`);
+}
+
+/** Ctrl-C and SIGTERM abort the run (teardown still runs); a second signal exits at once. */
+export function abortOnSignals(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  let count = 0;
+  const handler = (name: NodeJS.Signals) => {
+    count++;
+    if (count === 1) {
+      onFirst();
+      controller.abort(new Error(`${name} received`));
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/**
+ * The record is complete and printed; if some component left a timer running (the simulator's wait loops
+ * do not stop with it yet), the command must still end. The timer is unref'd: it fires only when
+ * something else keeps the process alive, and only for the real CLI, never in-process callers.
+ */
+function exitEvenIfSomethingLingers(io: CliIo, code: number): void {
+  if (io.stdout !== process.stdout) return;
+  setTimeout(() => process.exit(code), 3000).unref();
+}
+
+export function registerRun(program: Command, io: CliIo): void {
   program
     .command('run')
-    .description('(being built)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('lhchaos run is not built yet');
+    .description('run system backups in a loop while faults act on the backup store, then judge the history')
+    .addOption(new Option('--env <env>', 'local (embedded environment + simulator) or kube (real Longhorn)'))
+    .option('--kubeconfig <file>', 'kubeconfig for --env kube')
+    .option('--context <name>', 'kubeconfig context for --env kube')
+    .option('--profile <name>', 'smoke | nightly | qualification | repro (default smoke)')
+    .option('--seed <n>', 'the seed every random choice derives from (default: random, printed)')
+    .option('--iterations <n>', 'system backups per scenario in the faults phase')
+    .option('--duration <d>', 'wall-clock budget, e.g. 90s, 15m, 2h (default: the profile budget)')
+    .option('--longhorn <version>', 'Longhorn version (local: simulator behaviour v1.8.1 | v1.9.0 | v1.10.2)')
+    .option('--sim-bugs <edits>', 'simulator bug switches, e.g. +regress-progress,-list-error-as-empty')
+    .option('--scenario <name...>', 'scenarios to play (default: the profile list)')
+    .option('--out <dir>', 'run records go to DIR/<run-id> (default reports/out)')
+    .option('--env-dir <dir>', 'reuse a running local environment (lhchaos env up --dir D)')
+    .option('--co-load', 'run the k6 S3 co-load beside the system backups')
+    .option('--proxy-control <url>', 'kube: the in-cluster fault proxy control URL')
+    .option('--minio <url>', 'kube: MinIO reached directly (not through the proxy), for the dual view')
+    .option('--time-factor <f>', 'local: factor on Longhorn timings (default: the profile)')
+    .action(async (flags: RunFlags, command: Command) => {
+      const resolved = resolveRunOptions(flags, chaosEnv());
+      const repro = reproCommand(resolved);
+      const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
+      io.stdout.write(`repro: ${repro}\n`);
+      const signals = abortOnSignals(() =>
+        progress.note('interrupted: healing faults and removing the run objects...'),
+      );
+      try {
+        const result = await runChaos({
+          ...resolved,
+          repro,
+          argv: process.argv.slice(2),
+          signal: signals.signal,
+          onProgress: (p) => progress.update(p),
+          onLog: (message) => progress.note(message),
+        });
+        progress.done();
+        printRunResult(io, result);
+        setExitCode(command, result.exitCode);
+        exitEvenIfSomethingLingers(io, result.exitCode);
+      } finally {
+        signals.dispose();
+        progress.done();
+      }
     });
 }

@@ -12,13 +12,20 @@ import {
 import type { DecisionRecord, ProxyControl, RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
 import type {
   History,
+  ObservedObject,
   HistoryEvent,
   HistoryTap,
   NewEvent,
   OpRecorder,
   WatchEvent,
 } from '../harness/index.js';
-import { plannedOrigins, type ReactiveTrigger, type Scenario, type ScheduleContext } from './scenarios.js';
+import {
+  plannedOrigins,
+  type ReactiveTrigger,
+  type Scenario,
+  type ScheduleContext,
+  type TriggerView,
+} from './scenarios.js';
 
 export interface FaultControllerOptions {
   proxy: ProxyControl;
@@ -55,6 +62,7 @@ export class FaultController {
   private hammer: SyncHammer | undefined;
   private unsubscribeTriggers: (() => void) | undefined;
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly healing = new AbortController();
   /** Counts of acting decisions, for the progress line. */
   faultsFired = 0;
 
@@ -171,10 +179,33 @@ export class FaultController {
     }
   }
 
+  /** Latest object per kind/name, fed by the history (trigger conditions read it). */
+  private readonly objects = new Map<string, Map<string, ObservedObject>>();
+  private readonly releases: { check: () => boolean; release: () => void }[] = [];
+
+  private readonly view: TriggerView = {
+    get: (kind, name) => this.objects.get(kind)?.get(name),
+    list: (kind) => [...(this.objects.get(kind)?.values() ?? [])],
+  };
+
+  private remember(event: HistoryEvent): void {
+    if (event.type !== 'watch') return;
+    const byName = this.objects.get(event.kind) ?? new Map<string, ObservedObject>();
+    this.objects.set(event.kind, byName);
+    if (event.verb === 'DELETED') byName.delete(event.name);
+    else byName.set(event.name, event.object);
+  }
+
   private startTriggers(triggers: ReactiveTrigger[], ctx: ScheduleContext): void {
     const firings = new Map<string, number>();
     const seen = new Set<string>();
     this.unsubscribeTriggers = this.options.tap.subscribe((event) => {
+      this.remember(event);
+      for (const pending of [...this.releases]) {
+        if (!pending.check()) continue;
+        this.releases.splice(this.releases.indexOf(pending), 1);
+        pending.release();
+      }
       for (const trigger of triggers) {
         const subject = this.matches(trigger, event);
         if (!subject) continue;
@@ -210,9 +241,31 @@ export class FaultController {
     if (trigger.rule) {
       const rule = trigger.rule(ctx, subject);
       await this.arm(rule, origin, reason).catch(() => undefined);
-      if (trigger.forT !== undefined) {
-        await this.options.clock.sleep(trigger.forT * ctx.T, this.stopPolling.signal).catch(() => undefined);
-        await this.disarm(rule.name, `trigger ${trigger.name}: window over`);
+      const releaseWhen = trigger.releaseWhen;
+      const forMs = trigger.forMs
+        ? trigger.forMs(ctx)
+        : trigger.forT !== undefined
+          ? trigger.forT * ctx.T
+          : undefined;
+      if (releaseWhen || forMs !== undefined) {
+        await new Promise<void>((resolve) => {
+          const window = new AbortController();
+          const done = () => {
+            window.abort(new Error('released'));
+            resolve();
+          };
+          if (releaseWhen) {
+            const entry = { check: () => releaseWhen(this.view, subject), release: done };
+            if (entry.check()) return done();
+            this.releases.push(entry);
+          }
+          if (forMs !== undefined) {
+            this.options.clock.sleep(forMs, window.signal).then(done, () => undefined);
+          }
+          this.stopPolling.signal.addEventListener('abort', done, { once: true });
+          this.healing.signal.addEventListener('abort', done, { once: true });
+        });
+        await this.disarm(rule.name, `trigger ${trigger.name}: released`);
       }
     }
     if (trigger.clusterFault) {
@@ -235,6 +288,7 @@ export class FaultController {
 
   /** Stops triggers and the hammer, removes every rule in reverse, resets the proxy. */
   async heal(): Promise<void> {
+    if (!this.healing.signal.aborted) this.healing.abort(new Error('healing'));
     this.unsubscribeTriggers?.();
     this.unsubscribeTriggers = undefined;
     await this.hammer?.stop();

@@ -24,3 +24,4 @@ export { FaultController } from './faults.js';
 export { runScenario, type ScenarioOutcome } from './run-scenario.js';
 export { buildReplayRules, type ReplayPlan } from './replay.js';
 export { findingsInPlainWords } from './explain.js';
+export { resolveRunOptions, reproCommand, type RunFlags } from './options.js';

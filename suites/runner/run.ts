@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
 import { readHistory, renderReports, RunRecordWriter } from '../../reports/index.js';
-import { startObserver } from '../oracles/index.js';
+import { startObserver, type ObserverStats } from '../oracles/index.js';
 import {
   History,
   HistoryTap,
@@ -65,6 +65,8 @@ export interface ChaosRunResult {
   exitCode: 0 | 1 | 3;
   outcomes: ScenarioOutcome[];
   paths: { runDir: string; junitPath: string; htmlPath: string };
+  /** The observer's request counts (for the bench). */
+  observerStats?: ObserverStats;
 }
 
 export function makeRunId(clock: Clock, seed: number): string {
@@ -122,6 +124,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const outcomes: ScenarioOutcome[] = [];
   let faultsNow: FaultController | undefined;
   let coLoad: CoLoadHandle | undefined;
+  let observerStats: ObserverStats | undefined;
   history.append({ type: 'phase', name: 'setup' } as NewEvent);
   let replay: ReplayPlan | undefined;
   try {
@@ -196,7 +199,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       relistIntervalMs: 30_000,
       silenceMs: 60_000,
     });
-    tasks.defer('stop the observer', () => observer.stop());
+    tasks.defer('stop the observer', async () => {
+      observerStats = await observer.stop();
+    });
     if (options.coLoad)
       coLoad = await startCoLoad({
         target,
@@ -282,5 +287,5 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const verdict = await judgeRun(() => readHistory(runDir), meta);
   await writer.writeVerdict(verdict);
   const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
-  return { runId, runDir, meta, verdict, exitCode: exitCodeFor(verdict), outcomes, paths };
+  return { runId, runDir, meta, verdict, exitCode: exitCodeFor(verdict), outcomes, paths, observerStats };
 }

@@ -4,7 +4,7 @@
 import { UsageError } from '../../common/index.js';
 import type { ClusterFaultName } from '../../fault-injectors/cluster/index.js';
 import type { RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
-import type { FaultClass } from '../harness/index.js';
+import type { FaultClass, ObservedObject } from '../harness/index.js';
 
 /** Longhorn's store keys under the test target URL (longhorn.md 5). */
 export const KEYS = {
@@ -12,6 +12,8 @@ export const KEYS = {
   backingImageListing: 'backing-images/backing-images/?$',
   backingImageAny: '**/backing-images/**',
   lockObjects: '**/volumes/*/*/BACKINGIMAGE/locks/*',
+  /** Blocks and cfgs of the run's volumes (names start with `vol-`). */
+  volumeData: '**/volumes/*/*/vol-*/**',
 } as const;
 
 /** A watched state that arms a fault when a run object enters it. */
@@ -28,14 +30,51 @@ export interface ReactiveTrigger {
   /** A cluster fault to apply. */
   clusterFault?: ClusterFaultName;
   forT?: number;
+  /** As forT, computed (wins over forT). */
+  forMs?: (ctx: ScheduleContext) => number;
+  /** Release the rule once this holds (checked on every recorded event). */
+  releaseWhen?: (view: TriggerView, subject: string) => boolean;
   /** At most this many firings per scenario. */
   maxFirings: number;
+}
+
+/** The latest version of every watched object, as the history saw it (for trigger conditions). */
+export interface TriggerView {
+  get(kind: string, name: string): ObservedObject | undefined;
+  list(kind: string): ObservedObject[];
+}
+
+/** All volume Backups of the system backup's iteration are Completed (or it left CreatingVolumeBackups). */
+export function volumeBackupsDone(view: TriggerView, systemBackup: string): boolean {
+  const sb = view.get('SystemBackup', systemBackup);
+  if (!sb) return true;
+  if (sb.status?.state !== undefined && sb.status.state !== 'CreatingVolumeBackups' && sb.status.state !== '')
+    return true;
+  const labels = sb.metadata.labels ?? {};
+  const volumes = new Set(
+    view
+      .list('Volume')
+      .filter(
+        (v) =>
+          v.metadata.labels?.['longhorn-chaos/run'] === labels['longhorn-chaos/run'] &&
+          v.metadata.labels?.['longhorn-chaos/iteration'] === labels['longhorn-chaos/iteration'] &&
+          v.metadata.labels?.['longhorn-chaos/scenario'] === labels['longhorn-chaos/scenario'],
+      )
+      .map((v) => v.metadata.name),
+  );
+  const backups = view.list('Backup').filter((b) => volumes.has(String(b.status?.volumeName ?? '')));
+  const done = new Set(
+    backups.filter((b) => b.status?.state === 'Completed').map((b) => String(b.status?.volumeName)),
+  );
+  return volumes.size > 0 && [...volumes].every((v) => done.has(v));
 }
 
 export interface ScheduleContext {
   /** Milliseconds of one Longhorn second in this run. */
   T: number;
   timeFactor: number;
+  /** Resolution of Longhorn's sync timestamps (RFC 3339 seconds), which no time factor scales. */
+  syncResolutionMs: number;
 }
 
 export interface Scenario {
@@ -62,35 +101,43 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'partial-sync',
     description:
-      'backing-image.cfg PUTs stay out of listings for 20 s while the sync hammer keeps the BackupTarget ' +
-      'controller listing: the #10740 race (BBI deleted mid-upload, re-created, second upload skipped)',
+      'while a system backup creates its volume backups, backing-image.cfg PUTs stay out of listings for 20 s and ' +
+      'the sync hammer keeps the BackupTarget controller listing: the #10740 race (BBI deleted mid-upload, ' +
+      're-created, second upload skipped); volume backups are slowed so the window stays open',
     faultClass: 'benign',
     rules: (ctx) => [
       {
-        type: 'visibility-lag',
-        name: 'cfg-visibility-lag',
-        match: { operations: ['PutObject'], key: KEYS.backingImageCfg },
-        durationMs: lagged(ctx, 20),
+        type: 'latency',
+        name: 'slow-volume-backups',
+        match: { operations: ['PutObject'], key: KEYS.volumeData },
+        // Long enough that the volume backups outlast the lag window below by several target syncs.
+        delayMs: Math.max(Math.round(5 * ctx.T), Math.round(1.5 * ctx.syncResolutionMs)),
       },
     ],
     triggers: [
       {
-        // The first system backup of the scenario starts: slow the backing-image lock objects down from
-        // now on, so each upload's cfg PUT lands later and the sync hammer has more listings in between.
-        name: 'slow-locks-on-system-backup',
+        // Reactive: the lag is armed when a system backup starts its volume backups and released 40 s
+        // later (or when they are all done), so the BBI deletion happens where #10740 saw it: before the
+        // SystemBackup collects the BBIs it waits on, with time for the BackupTarget controller to list
+        // the store again before it does (its listing is taken once per sync, up front).
+        name: 'cfg-lag-during-volume-backups',
         when: { kind: 'SystemBackup', on: 'state', state: 'CreatingVolumeBackups' },
-        rule: (ctx) => ({
-          type: 'latency',
-          name: 'slow-backing-image-locks',
-          match: { operations: ['PutObject', 'GetObject', 'ListObjects'], key: KEYS.lockObjects },
-          delayMs: Math.max(5, Math.round(0.5 * ctx.T)),
+        rule: (ctx, subject) => ({
+          type: 'visibility-lag',
+          name: `cfg-lag-${subject}`.slice(0, 60),
+          match: { operations: ['PutObject'], key: KEYS.backingImageCfg },
+          // A sync needs syncRequestedAt > lastSyncedAt at Longhorn's 1 s resolution: at most one per
+          // real second, so the window is never shorter than three of them.
+          durationMs: Math.max(Math.round(20 * ctx.T), 3 * ctx.syncResolutionMs),
         }),
-        maxFirings: 1,
+        forMs: (ctx) => Math.max(40 * ctx.T, 6 * ctx.syncResolutionMs),
+        releaseWhen: volumeBackupsDone,
+        maxFirings: 10_000,
       },
     ],
     syncHammer: { minT: 1, maxT: 3 },
     pollInterval: '10s',
-    backingImages: 3,
+    backingImages: 4,
     volumesPerImage: 1,
   },
   {
@@ -244,7 +291,7 @@ export function scenarioByName(name: string): Scenario {
 
 /** The faults a scenario plans, by origin: what the efficacy check expects to see act. */
 export function plannedOrigins(scenario: Scenario): string[] {
-  const ctx: ScheduleContext = { T: 1000, timeFactor: 1 };
+  const ctx: ScheduleContext = { T: 1000, timeFactor: 1, syncResolutionMs: 1000 };
   return [
     ...scenario.rules(ctx).map((rule) => `rule:${rule.name}`),
     ...scenario.triggers.map((trigger) => `trigger:${trigger.name}`),

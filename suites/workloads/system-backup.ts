@@ -142,6 +142,11 @@ function progressKey(event: HistoryEvent, systemBackup: string, images: Set<stri
   if (systemBackupEvent) {
     return `sb:${String(systemBackupEvent.object.status?.state ?? '')}:${systemBackupEvent.verb}`;
   }
+  const backup = watchOf(event, 'Backup');
+  if (backup) {
+    const status = backup.object.status ?? {};
+    return `backup:${backup.name}:${backup.verb}:${String(status.state ?? '')}:${String(status.progress ?? '')}`;
+  }
   const bbi = watchOf(event, 'BackupBackingImage');
   if (bbi) {
     const image = String(bbi.object.spec?.backingImage ?? '');

@@ -1,0 +1,138 @@
+// From `lhchaos run` flags (and LHCHAOS_* for what has no flag) to ChaosRunOptions, with every bad value
+// named in a UsageError, and the one-line command that repeats the run.
+import { randomInt } from 'node:crypto';
+import { UsageError } from '../../common/index.js';
+import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/index.js';
+import { parseDuration, type ChaosEnv } from '../harness/index.js';
+import { profileByName } from './profiles.js';
+import type { ChaosRunOptions } from './run.js';
+import { scenarioByName } from './scenarios.js';
+
+export interface RunFlags {
+  env?: string;
+  kubeconfig?: string;
+  context?: string;
+  profile?: string;
+  seed?: string;
+  iterations?: string;
+  duration?: string;
+  longhorn?: string;
+  simBugs?: string;
+  scenario?: string[];
+  out?: string;
+  envDir?: string;
+  coLoad?: boolean;
+  proxyControl?: string;
+  minio?: string;
+  timeFactor?: string;
+}
+
+function integerFlag(value: string, flag: string, min: number): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`${flag}: expected an integer, got '${value}'`);
+  const n = Number(value);
+  if (n < min || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: must be >= ${min}, got '${value}'`);
+  return n;
+}
+
+/** The command that repeats this run: same seed, profile, version, bugs, scenarios and sizes. */
+export function reproCommand(options: Omit<ChaosRunOptions, 'repro'>): string {
+  const parts = [
+    'lhchaos run',
+    `--env ${options.env}`,
+    `--profile ${options.profile.name}`,
+    `--seed ${options.seed}`,
+  ];
+  if (options.env === 'local' || options.longhorn !== 'unknown') parts.push(`--longhorn ${options.longhorn}`);
+  if (options.simBugs.length > 0) parts.push(`--sim-bugs ${options.simBugs.join(',')}`);
+  const defaultScenarios = options.profile.scenarios.join(',');
+  if (options.scenarios.map((s) => s.name).join(',') !== defaultScenarios) {
+    parts.push(...options.scenarios.map((s) => `--scenario ${s.name}`));
+  }
+  if (options.iterations !== undefined) parts.push(`--iterations ${options.iterations}`);
+  if (options.durationMs !== undefined) parts.push(`--duration ${Math.round(options.durationMs / 1000)}s`);
+  if (options.timeFactor !== undefined) parts.push(`--time-factor ${options.timeFactor}`);
+  if (options.env === 'kube' && options.context) parts.push(`--context ${options.context}`);
+  if (options.coLoad) parts.push('--co-load');
+  return parts.join(' ');
+}
+
+export function resolveRunOptions(
+  flags: RunFlags,
+  env: ChaosEnv,
+): Omit<ChaosRunOptions, 'repro' | 'signal' | 'onProgress' | 'onLog'> {
+  const envName = flags.env ?? env.env;
+  if (envName !== 'local' && envName !== 'kube')
+    throw new UsageError(`--env: expected local or kube, got '${envName}'`);
+  const profile = profileByName(flags.profile ?? env.profile ?? 'smoke');
+  const seedRaw = flags.seed ?? (env.seed === undefined ? undefined : String(env.seed));
+  const seed = seedRaw === undefined ? randomInt(1, 2 ** 31 - 1) : integerFlag(seedRaw, '--seed', 0);
+  const iterationsRaw =
+    flags.iterations ?? (env.iterations === undefined ? undefined : String(env.iterations));
+  const iterations = iterationsRaw === undefined ? undefined : integerFlag(iterationsRaw, '--iterations', 1);
+  const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : env.durationMs;
+  const longhorn = flags.longhorn ?? env.longhorn ?? (envName === 'local' ? 'v1.8.1' : 'unknown');
+  const simBugs = (flags.simBugs ?? env.simBugs.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (envName === 'local') {
+    if (!(LONGHORN_VERSIONS as readonly string[]).includes(longhorn)) {
+      throw new UsageError(
+        `--longhorn: '${longhorn}' has no simulated behaviour; valid: ${LONGHORN_VERSIONS.join(', ')}`,
+      );
+    }
+    try {
+      resolveBehaviour(longhorn, simBugs);
+    } catch (error) {
+      throw new UsageError(`--sim-bugs: ${(error as Error).message.replace(/^--bugs: /, '')}`);
+    }
+  } else {
+    if (simBugs.length > 0)
+      throw new UsageError('--sim-bugs: only for --env local (a real Longhorn has no bug switches)');
+    if (flags.envDir) throw new UsageError('--env-dir: only for --env local');
+  }
+  const names =
+    flags.scenario && flags.scenario.length > 0
+      ? flags.scenario.flatMap((s) => s.split(','))
+      : profile.scenarios;
+  const scenarios = [...new Set(names.map((n) => n.trim()).filter(Boolean))].map(scenarioByName);
+  let timeFactor: number | undefined = env.timeFactor;
+  if (flags.timeFactor !== undefined) {
+    timeFactor = Number(flags.timeFactor);
+    if (!(timeFactor > 0) || !Number.isFinite(timeFactor)) {
+      throw new UsageError(`--time-factor: expected a positive number, got '${flags.timeFactor}'`);
+    }
+  }
+  if (envName === 'kube' && timeFactor !== undefined && timeFactor !== 1) {
+    throw new UsageError('--time-factor: a real Longhorn runs at its own speed (only for --env local)');
+  }
+  const minioEndpoint = flags.minio ?? env.minio?.endpoint;
+  return {
+    env: envName,
+    envDir: flags.envDir ?? env.envDir,
+    kubeconfig: flags.kubeconfig ?? env.kubeconfig,
+    context: flags.context ?? env.context,
+    profile,
+    scenarios,
+    seed,
+    iterations,
+    durationMs,
+    longhorn,
+    simBugs,
+    outDir: flags.out ?? env.outDir ?? 'reports/out',
+    timeFactor,
+    coLoad: flags.coLoad ?? false,
+    kube: {
+      proxyControlUrl: flags.proxyControl ?? env.proxyControlUrl,
+      store: minioEndpoint
+        ? {
+            endpoint: minioEndpoint,
+            accessKey: env.minio?.accessKey ?? '',
+            secretKey: env.minio?.secretKey ?? '',
+            bucket: env.minio?.bucket ?? 'backupbucket',
+            region: env.minio?.region ?? 'us-east-1',
+          }
+        : undefined,
+    },
+  };
+}
