@@ -387,6 +387,7 @@ describe('checkHistory', () => {
       s.at(9000).bbi('bi-1-bbbb', 'bi-1', 'Completed', 100);
       s.at(10_000).systemBackup('sb-2', 'Generating');
       s.at(12_000).systemBackup('sb-2', 'Ready');
+      s.store({ 'bi-1': COMPLETE });
       const verdict = await checkHistory(s.events, destructive);
       assert.equal(verdict.valid, true, JSON.stringify(verdict.checks, null, 1));
       assert.match(

@@ -16,15 +16,20 @@ import { ClusterView } from './view.js';
 
 /** The checkers that judge a run of the given fault class (design.md "Invariants"). */
 export function checkersFor(options: CheckOptions): StreamingChecker[] {
+  // Safety holds under every fault: no stall, monotonic progress, and a Completed BBI has a complete cfg
+  // in the store (under resets this is the post-fix hazard of longhorn.md 7.2: Completed over an orphaned,
+  // incomplete cfg). Liveness differs: benign faults must let everything finish; destructive ones must let
+  // everything end and the system recover after the heal.
   const common = [
     new NoStuckState(options.stallWindowMs),
     new ProgressMonotonic(),
+    new StoreAgrees(),
     new RaceWitness(),
     new FaultsFired(options.faultClass),
   ];
   if (options.faultClass === 'destructive')
     return [...common, new BbiOutcome(false), new RecoversAfterHeal()];
-  return [...common, new BbiOutcome(true), new SystemBackupReady(), new StoreAgrees()];
+  return [...common, new BbiOutcome(true), new SystemBackupReady()];
 }
 
 function validate(options: CheckOptions): void {
