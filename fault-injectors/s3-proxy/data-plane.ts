@@ -3,7 +3,7 @@
 // the upstream, and carries out what the rules planned. Only listing answers are buffered, and only while a
 // listing rule exists; they are small (at most 1000 entries).
 import http from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../../common/index.js';
 import { classify, READ_OPERATIONS } from './classify.js';
@@ -215,14 +215,16 @@ async function forward(
   }
   if (plan.responseDelayMs > 0) await clock.sleep(plan.responseDelayMs, signal);
 
+  let headers = forwardable(upstreamRes.rawHeaders);
+  let out: Readable = upstreamRes;
   const filters = listingFilters(deps, request, plan);
   if (status === 200 && request.listing && filters !== undefined) {
-    await answerListing(deps, res, request, upstreamRes, filters, outcome);
-    return;
+    const answer = await answerListing(deps, request, upstreamRes, filters, outcome);
+    headers = answer.headers;
+    out = Readable.from([answer.body]);
   }
   res.sendDate = false;
-  res.writeHead(status, upstreamRes.statusMessage, forwardable(upstreamRes.rawHeaders));
-  let out: Readable = upstreamRes;
+  res.writeHead(status, upstreamRes.statusMessage, headers);
   if (plan.bytesPerSecond !== undefined)
     out = out.pipe(new ThrottleStream(plan.bytesPerSecond, clock, signal));
   await pipeline(out, res).catch((error: unknown) => {

@@ -1,5 +1,5 @@
-// Answers a listing through the listing rules: buffers the upstream's (small) answer, rewrites it, counts the
-// listing rules that changed it, and sends it with a corrected Content-Length.
+// Prepares a listing answer through the listing rules: buffers the upstream's (small) answer, rewrites it,
+// counts the listing rules that changed it, and corrects Content-Length.
 import type http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { LIST_OPERATIONS, type ListingParams } from './classify.js';
@@ -40,14 +40,14 @@ export function listingFilters(
   return filters.length > 0 ? filters : undefined;
 }
 
+/** The listing answer to send: the upstream's headers with a corrected Content-Length, and the body. */
 export async function answerListing(
   deps: ListingDeps,
-  res: http.ServerResponse,
   request: RuleRequest,
   upstreamRes: http.IncomingMessage,
   filters: NamedFilter[],
   outcome: { listingChanges: ListingChange[] },
-): Promise<void> {
+): Promise<{ headers: string[]; body: Buffer }> {
   const chunks: Buffer[] = [];
   for await (const chunk of upstreamRes) chunks.push(chunk as Buffer);
   let xml: Buffer = Buffer.concat(chunks);
@@ -87,7 +87,5 @@ export async function answerListing(
     headers.push(raw[i] as string, raw[i + 1] as string);
   }
   headers.push('Content-Length', String(body.length));
-  res.sendDate = false;
-  res.writeHead(200, upstreamRes.statusMessage, headers);
-  res.end(body);
+  return { headers, body };
 }
