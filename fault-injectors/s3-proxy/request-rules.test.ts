@@ -142,6 +142,27 @@ describe('s3-proxy request rules', function () {
       // A lower bound only: a loaded machine makes it slower, never faster.
       assert.ok(performance.now() - started >= 400, `took ${performance.now() - started} ms`);
     });
+
+    it('limits the request body (upload) to bytesPerSecond, bytes unchanged', async function () {
+      await proxy!.close();
+      proxy = await startS3Proxy({ upstream: minio.endpoint, seed: 3, clock: systemClock });
+      s3!.destroy();
+      s3 = s3Client(proxy.dataUrl, minio);
+      await proxy.control.addRule({
+        type: 'throttle',
+        name: 'thr',
+        bytesPerSecond: 400_000,
+        match: { operations: ['PutObject'] },
+      });
+      const body = 'z'.repeat(199_999) + '!';
+      const started = performance.now();
+      await put('up', body);
+      assert.ok(performance.now() - started >= 400, `took ${performance.now() - started} ms`);
+      const stored = await direct.send(new GetObjectCommand({ Bucket: bucket, Key: 'up' }));
+      assert.equal(await stored.Body!.transformToString(), body);
+      const [decision] = await proxy.control.decisions();
+      assert.deepEqual([decision!.action, decision!.rule], ['throttle', 'thr']);
+    });
   });
 });
 
