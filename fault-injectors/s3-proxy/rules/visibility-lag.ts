@@ -37,6 +37,8 @@ export class VisibilityLagFault implements ScopedRule, ListingRule, ReadGuardRul
     plan.effects.push({ rule: this.spec.name, action: 'hide' });
     plan.successHooks.push((bucket, key, event) => {
       this.marks.set(bucketKey(bucket, key), { seq: event.seq, until: event.t + this.spec.durationMs });
+      // Marks of keys never listed again are only dropped here; keep a long run's memory bounded.
+      if (this.marks.size % 1024 === 0) this.prune(event.t);
     });
   }
 
@@ -46,6 +48,10 @@ export class VisibilityLagFault implements ScopedRule, ListingRule, ReadGuardRul
 
   inherit(previous: Rule): void {
     if (previous instanceof VisibilityLagFault) this.marks = previous.marks;
+  }
+
+  private prune(now: number): void {
+    for (const [id, mark] of this.marks) if (mark.until <= now) this.marks.delete(id);
   }
 
   private hidden(bucket: string, key: string, now: number): boolean {
