@@ -3,7 +3,7 @@
 // with all its BBIs Completed 100% (destructive). design.md invariants 2 and 4 and the destructive variants.
 import type { HistoryEvent } from '../../harness/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
-import type { ClusterView, ObjectChange, TrackedObject } from './view.js';
+import type { ClusterView, TrackedObject } from './view.js';
 import { describeState, isFinal, subjectOf } from './view.js';
 
 function scope(o: TrackedObject): Pick<Finding, 'subject' | 'iteration'> {
@@ -93,7 +93,7 @@ export class BbiOutcome implements StreamingChecker {
   }
 }
 
-/** `system-backup-ready`: every SystemBackup of the run reaches Ready. */
+/** `system-backup-ready`: every SystemBackup of the run reaches Ready, and only after its BBIs completed. */
 export class SystemBackupReady implements StreamingChecker {
   readonly names = ['system-backup-ready'];
 
@@ -104,7 +104,20 @@ export class SystemBackupReady implements StreamingChecker {
     for (const sb of view.all('SystemBackup')) {
       count++;
       firstT = Math.min(firstT, sb.firstT);
-      if (sb.completedEventId !== undefined) continue;
+      if (sb.completedEventId !== undefined) {
+        const unfinished = sb.waited?.unfinished ?? [];
+        if (unfinished.length === 0) continue;
+        // Ready means the wait is over: every BBI it waited on must have been Completed 100% by then.
+        findings.push({
+          name: 'system-backup-ready',
+          valid: false,
+          severity: 'error',
+          message: `${subjectOf(sb)} left CreatingBackingImageBackups for Ready while ${unfinished.map((b) => `BackupBackingImage ${b.name} was ${describeState(b)}`).join(', ')}`,
+          evidence: [...unfinished.map((b) => b.eventId), sb.waited?.eventId ?? sb.completedEventId],
+          ...scope(sb),
+        });
+        continue;
+      }
       const how = sb.deleted
         ? `was deleted at ${describeState(sb)} before reaching Ready`
         : sb.state === 'Error'
@@ -136,21 +149,13 @@ export class SystemBackupReady implements StreamingChecker {
         name: 'system-backup-ready',
         valid: true,
         severity: 'error',
-        message: `all ${count} SystemBackups reached Ready`,
+        message: `all ${count} SystemBackups reached Ready after their BackupBackingImages completed`,
         evidence: [],
         window: { from: firstT, to: endT },
-        kinds: ['SystemBackup'],
+        kinds: ['SystemBackup', 'BackupBackingImage'],
       },
     ];
   }
-}
-
-interface BbiSnapshot {
-  name: string;
-  state: string;
-  progress?: number;
-  completed: boolean;
-  eventId: number;
 }
 
 /**
@@ -163,30 +168,13 @@ export class RecoversAfterHeal implements StreamingChecker {
   private healT: number | undefined;
   private healEventId: number | undefined;
   private quiescence: { t: number; id: number } | undefined;
-  private readonly bbisOf = new Map<string, BbiSnapshot[]>();
 
-  observe(event: HistoryEvent, change: ObjectChange | undefined, view: ClusterView): void {
+  observe(event: HistoryEvent): void {
     if (event.type === 'phase' && event.name === 'heal') {
       this.healT = event.t;
       this.healEventId = event.id;
     }
     if (event.type === 'phase' && event.name === 'quiescence') this.quiescence = { t: event.t, id: event.id };
-    if (!change || change.object.kind !== 'SystemBackup') return;
-    const sb = change.object;
-    const leftBbiPhase =
-      change.before?.state === 'CreatingBackingImageBackups' && sb.state !== 'CreatingBackingImageBackups';
-    if (leftBbiPhase || (sb.state === 'Ready' && !this.bbisOf.has(sb.key))) {
-      const bbis = [...view.live('BackupBackingImage')]
-        .filter((b) => view.waitsOn(sb, b))
-        .map((b) => ({
-          name: b.name,
-          state: b.state,
-          ...(b.progress === undefined ? {} : { progress: b.progress }),
-          completed: b.completedEventId !== undefined && b.state === 'Completed',
-          eventId: b.lastChangeEventId,
-        }));
-      this.bbisOf.set(sb.key, bbis);
-    }
   }
 
   finish({ view, endT }: FinishContext): Finding[] {
@@ -219,15 +207,14 @@ export class RecoversAfterHeal implements StreamingChecker {
     const problems: string[] = [];
     const evidence: number[] = [healId];
     for (const sb of after) {
-      const bbis = this.bbisOf.get(sb.key) ?? [];
-      const unfinished = bbis.filter((b) => !b.completed);
+      const unfinished = sb.waited?.unfinished ?? [];
       if (sb.completedEventId !== undefined && unfinished.length === 0) {
         return [
           {
             name,
             valid: true,
             severity: 'error',
-            message: `after the heal, ${subjectOf(sb)} reached Ready with ${bbis.length} BackupBackingImage(s) Completed 100%`,
+            message: `after the heal, ${subjectOf(sb)} reached Ready with ${sb.waited?.count ?? 0} BackupBackingImage(s) Completed 100%`,
             evidence: [healId, sb.completedEventId],
             window: { from: healT, to: endT },
             kinds: ['SystemBackup', 'BackupBackingImage'],

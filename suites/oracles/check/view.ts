@@ -42,8 +42,22 @@ export interface TrackedObject {
    * their BBIs. Undefined when no BackingImage was ever observed (then any BBI of target default counts).
    */
   waitsForImages?: Set<string>;
+  /**
+   * SystemBackup: the BBIs it waited on (see `waitsOn`) as they were when it left
+   * CreatingBackingImageBackups, or when it reached Ready if it was never seen there. Only the unfinished
+   * ones are kept: Ready over any of them means the wait did not wait.
+   */
+  waited?: { count: number; unfinished: WaitedBbi[]; eventId: number };
   /** First event at which the object was in any final state. */
   finalEventId?: number;
+}
+
+export interface WaitedBbi {
+  name: string;
+  state: string;
+  progress?: number;
+  /** The BBI's last change before the SystemBackup moved on. */
+  eventId: number;
 }
 
 /** One observed change of one object, handed to every checker. */
@@ -167,6 +181,11 @@ export class ClusterView {
       this.stateIndex(event.kind, state).delete(key);
       object.deletionStarted = true;
     }
+    const leftWait =
+      before?.state === 'CreatingBackingImageBackups' && state !== 'CreatingBackingImageBackups';
+    if (event.kind === 'SystemBackup' && (leftWait || (state === 'Ready' && !object.waited))) {
+      object.waited = this.snapshotWait(object, event.id);
+    }
     if (object.finalEventId === undefined && isFinal(event.kind, state)) object.finalEventId = event.id;
     const succeeded =
       event.kind === 'SystemBackup'
@@ -193,6 +212,23 @@ export class ClusterView {
     if ((bbi.target ?? 'default') !== 'default') return false;
     const images = systemBackup.waitsForImages;
     return images === undefined || (bbi.backingImage !== undefined && images.has(bbi.backingImage));
+  }
+
+  private snapshotWait(sb: TrackedObject, eventId: number): NonNullable<TrackedObject['waited']> {
+    let count = 0;
+    const unfinished: WaitedBbi[] = [];
+    for (const bbi of this.live('BackupBackingImage')) {
+      if (!this.waitsOn(sb, bbi)) continue;
+      count++;
+      if (bbi.completedEventId !== undefined && bbi.state === 'Completed') continue;
+      unfinished.push({
+        name: bbi.name,
+        state: bbi.state,
+        ...(bbi.progress === undefined ? {} : { progress: bbi.progress }),
+        eventId: bbi.lastChangeEventId,
+      });
+    }
+    return { count, unfinished, eventId };
   }
 
   /** Live objects of a kind in one state. */
