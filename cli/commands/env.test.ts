@@ -140,15 +140,26 @@ describe('lhchaos env', function () {
   it('leaves a record when `env up` itself is killed mid-start, and `env down` stops what it left', async () => {
     const envDir = join(dir, 'killed');
     const bin = fileURLToPath(new URL('../../bin/lhchaos.js', import.meta.url));
-    const up = spawn(process.execPath, [bin, 'env', 'up', '--dir', envDir], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => up.once('exit', resolve));
+    const up = spawn(process.execPath, [bin, 'env', 'up', '--dir', envDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let upStderr = '';
+    up.stderr.on('data', (chunk: Buffer) => (upStderr += chunk.toString()));
+    let upExit: number | null | undefined;
+    const exited = new Promise((resolve) =>
+      up.once('exit', (code) => {
+        upExit = code;
+        resolve(code);
+      }),
+    );
     try {
       // Wait until env.json lists a running process, then kill `up` without a chance to clean up.
       const deadline = Date.now() + 60_000;
       for (;;) {
         const env = await readFile(join(envDir, 'env.json'), 'utf8').then(JSON.parse, () => undefined);
         if ((env as EnvJson | undefined)?.processes.length) break;
-        assert.ok(Date.now() < deadline, 'env up never recorded a process');
+        assert.ok(upExit === undefined, `env up ended (${upExit}) before recording a process: ${upStderr}`);
+        assert.ok(Date.now() < deadline, `env up never recorded a process: ${upStderr}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     } finally {
@@ -164,6 +175,8 @@ describe('lhchaos env', function () {
       const cmdline = await readFile(`/proc/${p.pid}/cmdline`, 'utf8').catch(() => '');
       assert.equal(cmdline.includes(envDir), false, `${p.name} (pid ${p.pid}) still runs`);
     }
-    assert.equal(existsSync(envDir), false, 'the directory is gone, lock file included');
+    const rest = await readdir(envDir).catch(() => []);
+    assert.deepEqual(rest, [], 'the directory is gone, lock file included');
+    assert.equal(existsSync(envDir), false);
   });
 });
