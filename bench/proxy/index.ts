@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ProxyClient } from '../../fault-injectors/index.js';
-import { s3Client, testBytes } from '../../fault-injectors/s3-proxy/test-clients.js';
+import { payload, s3Client } from './clients.js';
 import { startMinio } from '../../test-support/minio.js';
 import { head, latencies, list, percentiles, round, throughput, type Percentiles } from './measure.js';
 
@@ -106,7 +106,7 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<ProxyBe
     };
     const direct = Array.from({ length: CLIENTS }, () => client(minio.endpoint));
     const viaProxy = Array.from({ length: CLIENTS }, () => client(proxy!.dataUrl));
-    const body = testBytes(options.sizeMiB * 1024 * 1024, 1);
+    const body = payload(options.sizeMiB * 1024 * 1024, 1);
 
     // Warm-up both paths (connections, JIT), then rounds that alternate direct and proxy, so load from
     // other processes hits both alike; each figure is the median over rounds.

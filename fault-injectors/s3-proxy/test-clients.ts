@@ -1,5 +1,5 @@
-// Test helpers shared by the proxy's tests and bench: S3 clients (AWS SDK v3, minio-js) for an endpoint,
-// and deterministic test bytes. Not used by the proxy itself.
+// Helpers for the proxy's own tests: S3 clients (AWS SDK v3, minio-js) for an endpoint, and deterministic
+// test bytes. Not exported from index.ts: it needs dev dependencies the proxy itself does not.
 import { S3Client } from '@aws-sdk/client-s3';
 import * as Minio from 'minio';
 import { SeededRandom } from '../../common/index.js';
