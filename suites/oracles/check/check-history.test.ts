@@ -130,6 +130,19 @@ describe('checkHistory', () => {
       assert.ok(sb1.evidence.includes(stuck));
     });
 
+    it("counts a volume's lastBackup and a BackupVolume's sync as progress of CreatingVolumeBackups", async () => {
+      const s = new HistoryStory();
+      s.rule('add', 'slow-cfg', 'latency', { matched: 1, applied: 1 });
+      s.at(1000).systemBackup('sb-1', 'CreatingVolumeBackups', 1);
+      s.at(2000).backup('backup-a', 'Completed', 100);
+      s.at(25_000).watch('BackupVolume', 'vol-a-1234', { status: {} });
+      s.at(50_000).watch('BackupVolume', 'vol-a-1234', { status: { lastBackupName: 'backup-a' } });
+      s.at(75_000).watch('Volume', 'vol-a', { status: { state: 'attached', lastBackup: 'backup-a' } });
+      s.at(76_000).systemBackup('sb-1', 'Ready');
+      s.store({});
+      assert.equal(only(await checkHistory(s.events, benign), 'no-stuck-state').valid, true);
+    });
+
     it('fails a stall that ended: the object moved on only after the window', async () => {
       const s = cleanRun();
       const from = s.at(21_000).bbi('bi-2-bbbb', 'bi-2', 'InProgress', 10);

@@ -2,10 +2,10 @@
 // stall window without a change of state or progress (design.md invariant 1, the #10740 signature).
 //
 // Which changes count as progress for a SystemBackup: its own state changes, plus, while it waits in
-// CreatingBackingImageBackups, any state/progress change of a BackupBackingImage of target `default`
-// (Longhorn's system backup waits on the BBIs of target `default` that exist when it enters that state or
-// that it creates while there, i.e. exactly those that can change while it waits), and, while it waits in
-// CreatingVolumeBackups, any change of a volume Backup. A BBI's progress is only its own.
+// CreatingBackingImageBackups, any state/progress change of a BBI it waits on (`ClusterView.waitsOn`:
+// target `default`, for a backing image that existed when it entered that state), and, while it waits in
+// CreatingVolumeBackups, any change of a volume Backup, of a Volume's lastBackup or a BackupVolume's
+// lastBackupName (Longhorn waits for those too). A BBI's progress is only its own.
 import type { WatchedKind } from '../../harness/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import { seconds } from './checker.js';
@@ -14,7 +14,15 @@ import { describeState, isFinal, subjectOf } from './view.js';
 
 const NAME = 'no-stuck-state';
 const BBI_WAITING = ['', 'Pending', 'InProgress'];
-const SB_KINDS: readonly WatchedKind[] = ['SystemBackup', 'BackupBackingImage', 'Backup'];
+const SB_KINDS: readonly WatchedKind[] = [
+  'SystemBackup',
+  'BackupBackingImage',
+  'Backup',
+  'Volume',
+  'BackupVolume',
+];
+/** Kinds whose changes are progress for a SystemBackup in CreatingVolumeBackups. */
+const VOLUME_BACKUP_KINDS: readonly WatchedKind[] = ['Backup', 'Volume', 'BackupVolume'];
 const BBI_KINDS: readonly WatchedKind[] = ['BackupBackingImage'];
 
 interface Activity {
@@ -47,7 +55,7 @@ export class NoStuckState implements StreamingChecker {
     if (!change) return;
     const { object, event } = change;
     if (object.kind !== 'SystemBackup' && object.kind !== 'BackupBackingImage') {
-      if (object.kind === 'Backup' && change.changed)
+      if (VOLUME_BACKUP_KINDS.includes(object.kind) && change.changed)
         this.progressOfSystemBackups('CreatingVolumeBackups', change, view);
       return;
     }

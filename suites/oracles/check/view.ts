@@ -26,7 +26,9 @@ export interface TrackedObject {
   firstEventId: number;
   firstT: number;
   lastEventId: number;
-  /** Last change of the object's own state or progress. */
+  /** Kind-specific progress that is neither state nor progress (see `progressMarker`). */
+  marker?: string;
+  /** Last change of the object's own state, progress or progress marker. */
   lastChangeT: number;
   lastChangeEventId: number;
   deletionStarted: boolean;
@@ -68,6 +70,17 @@ export interface ObjectChange {
   before?: { state: string; progress?: number };
   /** State or progress changed (or the object appeared or went away). */
   changed: boolean;
+}
+
+/**
+ * What else counts as progress for a kind: a SystemBackup in CreatingVolumeBackups waits until each
+ * Backup is Completed *and* its volume's `status.lastBackup` names it (longhorn.md 3.3), which follows the
+ * BackupVolume sync; so those fields moving is progress too.
+ */
+function progressMarker(kind: WatchedKind, status: Record<string, unknown>): string | undefined {
+  if (kind === 'Volume') return str(status.lastBackup);
+  if (kind === 'BackupVolume') return str(status.lastBackupName);
+  return undefined;
 }
 
 export function isFinal(kind: WatchedKind, state: string): boolean {
@@ -166,10 +179,14 @@ export class ClusterView {
     object.progress = progress;
     object.lastEventId = event.id;
     if (event.object.metadata.deletionTimestamp) object.deletionStarted = true;
+    const marker = progressMarker(event.kind, status);
+    const markerMoved = object.marker !== marker;
+    object.marker = marker;
     const changed =
       before === undefined ||
       before.state !== state ||
       before.progress !== progress ||
+      markerMoved ||
       event.verb === 'DELETED';
     if (changed) {
       object.lastChangeT = event.t;
