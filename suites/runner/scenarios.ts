@@ -247,6 +247,27 @@ export const SCENARIOS: Scenario[] = [
     volumesPerImage: 1,
   },
   {
+    name: 'list-errors',
+    description:
+      'listings of backing-images/backing-images/ answer InternalError half the time: Longhorn swallows that ' +
+      'error into an empty list, and the BackupTarget controller then deletes every BBI of the target',
+    faultClass: 'destructive',
+    rules: () => [
+      {
+        type: 'error',
+        name: 'bbi-listing-errors',
+        match: { operations: ['ListObjects', 'ListObjectsV2'], keyRegex: KEYS.backingImageListing },
+        code: 'InternalError',
+        probability: 0.5,
+      },
+    ],
+    triggers: [],
+    syncHammer: { minT: 2, maxT: 4 },
+    pollInterval: '10s',
+    backingImages: 2,
+    volumesPerImage: 1,
+  },
+  {
     name: 'bim-restart',
     description:
       'a backing-image-manager restarts when a BackupBackingImage starts uploading: its in-memory backup list is lost',
