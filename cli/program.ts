@@ -1,7 +1,7 @@
 // Builds the lhchaos command tree. Each subcommand lives in commands/<name>.ts and registers itself;
 // this file only wires them and maps errors to the exit codes of design.md.
 import { Command, CommanderError } from 'commander';
-import { ExitCode, UsageError, describeError, exitCodeOf } from '../common/index.js';
+import { ExitCode, describeError, exitCodeOf } from '../common/index.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerEnv } from './commands/env.js';
 import { registerProxy } from './commands/proxy.js';
@@ -59,7 +59,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (error.code === 'commander.help') return ExitCode.pass;
       return ExitCode.usage;
     }
-    const exit = error instanceof UsageError ? ExitCode.usage : exitCodeOf(error);
+    const exit = exitCodeOf(error);
     io.stderr.write(`lhchaos: ${describeError(error)}\n`);
     return exit;
   }

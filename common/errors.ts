@@ -33,9 +33,18 @@ export class EnvironmentError extends LhchaosError {
   }
 }
 
-/** The exit code for any thrown value: ours carry one, anything else is an environment failure. */
+const EXIT_CODES: readonly number[] = Object.values(ExitCode);
+
+/**
+ * The exit code for any thrown value: ours carry one, anything else is an environment failure. Checked by
+ * shape, not `instanceof`: a module loaded twice (a dynamic import under a test runner) has a second class.
+ */
 export function exitCodeOf(error: unknown): ExitCode {
-  return error instanceof LhchaosError ? error.exitCode : ExitCode.unknown;
+  if (typeof error === 'object' && error !== null && 'exitCode' in error) {
+    const code = (error as { exitCode: unknown }).exitCode;
+    if (typeof code === 'number' && EXIT_CODES.includes(code)) return code as ExitCode;
+  }
+  return ExitCode.unknown;
 }
 
 /** A one-line message with the cause chain, for terminals and logs. */
