@@ -4,7 +4,7 @@
 import type { HistoryEvent } from '../../harness/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import type { ClusterView, TrackedObject } from './view.js';
-import { describeState, isFinal, subjectOf } from './view.js';
+import { describeState, isFinal, nameInMessage, subjectOf } from './view.js';
 
 function scope(o: TrackedObject): Pick<Finding, 'subject' | 'iteration'> {
   return { subject: subjectOf(o), ...(o.iteration === undefined ? {} : { iteration: o.iteration }) };
@@ -51,17 +51,17 @@ export class BbiOutcome implements StreamingChecker {
           continue;
         }
         fail(
-          `${subjectOf(bbi)} was deleted at ${describeState(bbi)} and no new BackupBackingImage for backing image ${bbi.backingImage ?? '?'} followed`,
+          `${nameInMessage(bbi)} was deleted at ${describeState(bbi)} and no new BackupBackingImage for backing image ${bbi.backingImage ?? '?'} followed`,
           [bbi.lastChangeEventId, bbi.deleted.eventId],
         );
       } else if (this.mustComplete && bbi.state === 'Completed') {
-        fail(`${subjectOf(bbi)} is Completed with progress ${bbi.progress ?? 'unset'}, not 100`, [
+        fail(`${nameInMessage(bbi)} is Completed with progress ${bbi.progress ?? 'unset'}, not 100`, [
           bbi.lastChangeEventId,
         ]);
       } else if (isFinal('BackupBackingImage', bbi.state)) {
-        fail(`${subjectOf(bbi)} ended in ${bbi.state} instead of Completed`, [bbi.lastChangeEventId]);
+        fail(`${nameInMessage(bbi)} ended in ${bbi.state} instead of Completed`, [bbi.lastChangeEventId]);
       } else {
-        fail(`${subjectOf(bbi)} was still ${describeState(bbi)} when the observation ended`, [
+        fail(`${nameInMessage(bbi)} was still ${describeState(bbi)} when the observation ended`, [
           bbi.lastChangeEventId,
         ]);
       }

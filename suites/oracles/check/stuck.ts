@@ -10,7 +10,7 @@ import type { WatchedKind } from '../../harness/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import { seconds } from './checker.js';
 import type { ClusterView, ObjectChange, TrackedObject } from './view.js';
-import { describeState, isFinal, subjectOf } from './view.js';
+import { describeState, isFinal, nameInMessage, subjectOf } from './view.js';
 
 const NAME = 'no-stuck-state';
 const BBI_WAITING = ['', 'Pending', 'InProgress'];
@@ -87,7 +87,7 @@ export class NoStuckState implements StreamingChecker {
           name: NAME,
           valid: 'unknown',
           severity: 'error',
-          message: `${subjectOf(object)} was still ${describeState(object)} when the observation ended, ${seconds(endT - last.t)} after its last change (stall window ${seconds(this.windowMs)}): too early to tell whether it was stuck`,
+          message: `${nameInMessage(object)} was still ${describeState(object)} when the observation ended, ${seconds(endT - last.t)} after its last change (stall window ${seconds(this.windowMs)}): too early to tell whether it was stuck`,
           evidence: [last.eventId, lastEventId],
           ...this.scope(object),
         });
@@ -96,7 +96,7 @@ export class NoStuckState implements StreamingChecker {
     for (const stall of this.stalls.values()) {
       const kinds = stall.object.kind === 'SystemBackup' ? SB_KINDS : BBI_KINDS;
       const seen = gaps.longestUncovered(kinds, stall.from, stall.to);
-      const what = `${subjectOf(stall.object)} stayed ${describeState(stall)} for ${seconds(stall.to - stall.from)}${stall.open ? ' until the end of the observation' : ''} (stall window ${seconds(this.windowMs)})`;
+      const what = `${nameInMessage(stall.object)} stayed ${describeState(stall)} for ${seconds(stall.to - stall.from)}${stall.open ? ' until the end of the observation' : ''} (stall window ${seconds(this.windowMs)})`;
       const gapIds = gaps.overlapping(kinds, stall.from, stall.to).map((g) => g.id);
       findings.push({
         name: NAME,

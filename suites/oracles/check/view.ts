@@ -101,6 +101,11 @@ export function subjectOf(o: Pick<TrackedObject, 'kind' | 'name'>): string {
   return `${o.kind}/${o.name}`;
 }
 
+/** The subject for a message: a pulled BBI says so, since Longhorn never uploads it (longhorn.md 7.2). */
+export function nameInMessage(o: Pick<TrackedObject, 'kind' | 'name' | 'pulled'>): string {
+  return o.pulled ? `${subjectOf(o)} (pulled from the store)` : subjectOf(o);
+}
+
 export function describeState(o: Pick<TrackedObject, 'state' | 'progress'>): string {
   const state = o.state === '' ? "'' (new)" : o.state;
   return o.progress === undefined ? state : `${state} ${o.progress}%`;
