@@ -186,14 +186,20 @@ export class FaultController {
   private readonly view: TriggerView = {
     get: (kind, name) => this.objects.get(kind)?.get(name),
     list: (kind) => [...(this.objects.get(kind)?.values() ?? [])],
+    deleted: (kind) => this.deletedObjects.get(kind) ?? [],
   };
+  private readonly deletedObjects = new Map<string, ObservedObject[]>();
 
   private remember(event: HistoryEvent): void {
     if (event.type !== 'watch') return;
     const byName = this.objects.get(event.kind) ?? new Map<string, ObservedObject>();
     this.objects.set(event.kind, byName);
-    if (event.verb === 'DELETED') byName.delete(event.name);
-    else byName.set(event.name, event.object);
+    if (event.verb === 'DELETED') {
+      byName.delete(event.name);
+      const gone = this.deletedObjects.get(event.kind) ?? [];
+      gone.push(event.object);
+      this.deletedObjects.set(event.kind, gone.slice(-500));
+    } else byName.set(event.name, event.object);
   }
 
   private startTriggers(triggers: ReactiveTrigger[], ctx: ScheduleContext): void {
@@ -231,8 +237,13 @@ export class FaultController {
     if (watch.kind === 'SystemBackup' && !watch.object.metadata.labels?.['longhorn-chaos/run'])
       return undefined;
     const when = trigger.when;
-    if (when.on === 'created') return watch.verb === 'ADDED' ? watch.name : undefined;
-    return String(watch.object.status?.state ?? '') === when.state ? watch.name : undefined;
+    // BBI triggers act per backing image (a BBI is re-created under a new name for the same image).
+    const subject =
+      watch.kind === 'BackupBackingImage'
+        ? String(watch.object.spec?.backingImage ?? watch.name)
+        : watch.name;
+    if (when.on === 'created') return watch.verb === 'ADDED' ? subject : undefined;
+    return String(watch.object.status?.state ?? '') === when.state ? subject : undefined;
   }
 
   private async fire(trigger: ReactiveTrigger, subject: string, ctx: ScheduleContext): Promise<void> {

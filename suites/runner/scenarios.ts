@@ -42,6 +42,17 @@ export interface ReactiveTrigger {
 export interface TriggerView {
   get(kind: string, name: string): ObservedObject | undefined;
   list(kind: string): ObservedObject[];
+  /** Objects of this kind seen deleted (their last state). */
+  deleted(kind: string): ObservedObject[];
+}
+
+/** A BBI of the backing image was deleted and a user-created one exists again. */
+export function recreatedAfterDeletion(view: TriggerView, image: string): boolean {
+  const ofImage = (o: ObservedObject) => o.spec?.backingImage === image;
+  return (
+    view.deleted('BackupBackingImage').some(ofImage) &&
+    view.list('BackupBackingImage').some((o) => ofImage(o) && o.spec?.userCreated === true)
+  );
 }
 
 /** All volume Backups of the system backup's iteration are Completed (or it left CreatingVolumeBackups). */
@@ -116,22 +127,22 @@ export const SCENARIOS: Scenario[] = [
     ],
     triggers: [
       {
-        // Reactive: the lag is armed when a system backup starts its volume backups and released 40 s
-        // later (or when they are all done), so the BBI deletion happens where #10740 saw it: before the
-        // SystemBackup collects the BBIs it waits on, with time for the BackupTarget controller to list
-        // the store again before it does (its listing is taken once per sync, up front).
-        name: 'cfg-lag-during-volume-backups',
-        when: { kind: 'SystemBackup', on: 'state', state: 'CreatingVolumeBackups' },
-        rule: (ctx, subject) => ({
+        // Reactive, per backing image: when its first BBI appears, its cfg is kept out of listings until
+        // the BackupTarget controller has deleted that BBI and the BackupController has re-created it
+        // (the #10740 sequence); then the lag ends at once, so the re-created BBI survives the next sync.
+        name: 'cfg-lag-until-recreated',
+        when: { kind: 'BackupBackingImage', on: 'created' },
+        rule: (ctx, image) => ({
           type: 'visibility-lag',
-          name: `cfg-lag-${subject}`.slice(0, 60),
-          match: { operations: ['PutObject'], key: KEYS.backingImageCfg },
-          // A sync needs syncRequestedAt > lastSyncedAt at Longhorn's 1 s resolution: at most one per
-          // real second, so the window is never shorter than three of them.
-          durationMs: Math.max(Math.round(20 * ctx.T), 3 * ctx.syncResolutionMs),
+          name: `cfg-lag-${image}`.slice(0, 60),
+          match: {
+            operations: ['PutObject'],
+            key: `**/backing-images/backing-images/${image}/backing-image.cfg`,
+          },
+          durationMs: Math.max(120 * ctx.T, 20 * ctx.syncResolutionMs),
         }),
-        forMs: (ctx) => Math.max(40 * ctx.T, 6 * ctx.syncResolutionMs),
-        releaseWhen: volumeBackupsDone,
+        forMs: (ctx) => Math.max(60 * ctx.T, 10 * ctx.syncResolutionMs),
+        releaseWhen: recreatedAfterDeletion,
         maxFirings: 10_000,
       },
     ],
