@@ -1,6 +1,6 @@
 // lhchaos run: a chaos run (design.md "CLI contract"): flags to options, live progress, Ctrl-C/SIGTERM
 // turned into an orderly teardown, the summary, the repro command and the exit code of the verdict.
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { Option } from 'commander';
 import { chaosEnv } from '../../suites/harness/index.js';
 import {

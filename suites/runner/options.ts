@@ -107,6 +107,17 @@ export function resolveRunOptions(
     throw new UsageError('--time-factor: a real Longhorn runs at its own speed (only for --env local)');
   }
   const minioEndpoint = flags.minio ?? env.minio?.endpoint;
+  const proxyControlUrl = flags.proxyControl ?? env.proxyControlUrl;
+  if (envName === 'kube' && !proxyControlUrl) {
+    throw new UsageError(
+      '--proxy-control: --env kube needs the fault proxy control URL (or LHCHAOS_PROXY_CONTROL_URL)',
+    );
+  }
+  if (envName === 'kube' && !minioEndpoint) {
+    throw new UsageError(
+      '--minio: --env kube needs MinIO reached directly (or LHCHAOS_MINIO_ENDPOINT and credentials)',
+    );
+  }
   return {
     env: envName,
     envDir: flags.envDir ?? env.envDir,
@@ -123,7 +134,7 @@ export function resolveRunOptions(
     timeFactor,
     coLoad: flags.coLoad ?? false,
     kube: {
-      proxyControlUrl: flags.proxyControl ?? env.proxyControlUrl,
+      proxyControlUrl,
       store: minioEndpoint
         ? {
             endpoint: minioEndpoint,

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { readChaosEnv } from '../harness/index.js';
+import { reproCommand, resolveRunOptions } from './options.js';
+
+describe('resolveRunOptions and reproCommand', () => {
+  it('fills the local defaults and prints a command that resolves to the same run', () => {
+    const env = readChaosEnv({});
+    const first = resolveRunOptions({ seed: '42', scenario: ['latency'], simBugs: '+regress-progress' }, env);
+    assert.equal(first.env, 'local');
+    assert.equal(first.longhorn, 'v1.8.1');
+    assert.equal(first.profile.name, 'smoke');
+    const repro = reproCommand(first);
+    assert.equal(
+      repro,
+      'lhchaos run --env local --profile smoke --seed 42 --longhorn v1.8.1 --sim-bugs +regress-progress --scenario latency',
+    );
+    // Parse the printed flags back: same options.
+    const flags: Record<string, string | string[]> = {};
+    const words = repro.split(' ').slice(2);
+    for (let i = 0; i < words.length; i += 2) {
+      const key = words[i]!.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+      if (key === 'scenario') flags.scenario = [...((flags.scenario as string[]) ?? []), words[i + 1]!];
+      else flags[key] = words[i + 1]!;
+    }
+    const again = resolveRunOptions(flags, env);
+    assert.equal(reproCommand(again), repro);
+  });
+
+  it('takes settings from LHCHAOS_* when no flag is given, flags win', () => {
+    const env = readChaosEnv({ LHCHAOS_SEED: '7', LHCHAOS_LONGHORN: 'v1.9.0', LHCHAOS_PROFILE: 'repro' });
+    const fromEnv = resolveRunOptions({}, env);
+    assert.equal(fromEnv.seed, 7);
+    assert.equal(fromEnv.longhorn, 'v1.9.0');
+    assert.equal(fromEnv.profile.name, 'repro');
+    assert.equal(resolveRunOptions({ seed: '9' }, env).seed, 9);
+  });
+
+  it('names the variable of a bad LHCHAOS_* value', () => {
+    assert.throws(() => readChaosEnv({ LHCHAOS_SEED: 'abc' }), /LHCHAOS_SEED: expected an integer/);
+    assert.throws(() => readChaosEnv({ LHCHAOS_ENV: 'mars' }), /LHCHAOS_ENV: expected local or kube/);
+  });
+});
