@@ -9,6 +9,7 @@ import {
   reproCommand,
   resolveRunOptions,
   runChaos,
+  soakLine,
   type ChaosRunResult,
   type RunFlags,
 } from '../../suites/runner/index.js';
@@ -19,6 +20,7 @@ import { setExitCode, type CliIo } from '../program.js';
 export function printRunResult(io: CliIo, result: ChaosRunResult): void {
   io.stdout.write(`${terminalSummary(result.meta, result.verdict, result.paths)}\n`);
   for (const line of findingsInPlainWords(result.meta, result.verdict)) io.stdout.write(`${line}\n`);
+  if (result.soak) io.stdout.write(`${soakLine(result.soak)}\n`);
   const { meta } = result;
   if (result.exitCode === 1 && meta.longhorn.simulated && meta.longhorn.version === 'v1.8.1') {
     const fixed = meta.repro.replace('--longhorn v1.8.1', '--longhorn v1.9.0');

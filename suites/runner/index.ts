@@ -25,3 +25,4 @@ export { runScenario, type ScenarioOutcome } from './run-scenario.js';
 export { buildReplayRules, type ReplayPlan } from './replay.js';
 export { findingsInPlainWords } from './explain.js';
 export { resolveRunOptions, reproCommand, type RunFlags } from './options.js';
+export { soakReport, soakLine, type SoakReport } from './soak.js';

@@ -20,6 +20,7 @@ import type { Profile } from './profiles.js';
 import { buildReplayRules, type ReplayPlan } from './replay.js';
 import { runScenario, type ScenarioOutcome } from './run-scenario.js';
 import type { Scenario } from './scenarios.js';
+import { soakReport, writeSoakReport, type SoakReport } from './soak.js';
 import { TaskStack } from './tasks.js';
 import { openKubeTarget, openLocalTarget, type RunTarget, type StoreAccess } from './target.js';
 
@@ -67,6 +68,8 @@ export interface ChaosRunResult {
   paths: { runDir: string; junitPath: string; htmlPath: string };
   /** The observer's request counts (for the bench). */
   observerStats?: ObserverStats;
+  /** Qualification only: failure rate with a Wilson interval, time to first failure. */
+  soak?: SoakReport;
 }
 
 export function makeRunId(clock: Clock, seed: number): string {
@@ -286,6 +289,18 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   await writer.close();
   const verdict = await judgeRun(() => readHistory(runDir), meta);
   await writer.writeVerdict(verdict);
+  const soak = options.profile.soak ? soakReport(outcomes, verdict) : undefined;
+  if (soak) await writeSoakReport(runDir, soak);
   const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
-  return { runId, runDir, meta, verdict, exitCode: exitCodeFor(verdict), outcomes, paths, observerStats };
+  return {
+    runId,
+    runDir,
+    meta,
+    verdict,
+    exitCode: exitCodeFor(verdict),
+    outcomes,
+    paths,
+    observerStats,
+    soak,
+  };
 }
