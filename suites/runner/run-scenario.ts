@@ -71,7 +71,7 @@ async function waitForQuiet(options: ScenarioRunOptions, quietMs: number, maxMs:
 }
 
 export async function runScenario(options: ScenarioRunOptions): Promise<ScenarioOutcome> {
-  const { history, scenario, client, clock, target } = options;
+  const { history, scenario, client, target } = options;
   const ctx: ScheduleContext = {
     T: 1000 * target.timeFactor,
     timeFactor: target.timeFactor,
@@ -81,13 +81,28 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   phase(history, 'setup');
   const backupTarget = await waitForBackupTarget(options);
   const originalPoll = backupTarget.spec.pollInterval;
-  if (scenario.pollInterval && scenario.pollInterval !== originalPoll) {
+  const changePoll = scenario.pollInterval !== undefined && scenario.pollInterval !== originalPoll;
+  if (changePoll) {
     await options.ops.run('runner', 'set-poll-interval', { pollInterval: scenario.pollInterval }, () =>
       client.mergePatch('BackupTarget', DEFAULT_BACKUP_TARGET, {
         spec: { pollInterval: scenario.pollInterval },
       }),
     );
   }
+  try {
+    return await playPhases(options, ctx);
+  } finally {
+    // The environment is left as found, also when the run is interrupted.
+    if (changePoll) {
+      await client.mergePatch('BackupTarget', DEFAULT_BACKUP_TARGET, {
+        spec: { pollInterval: originalPoll ?? null },
+      });
+    }
+  }
+}
+
+async function playPhases(options: ScenarioRunOptions, ctx: ScheduleContext): Promise<ScenarioOutcome> {
+  const { history, scenario, client, clock, target } = options;
   const faults = new FaultController({
     proxy: target.proxy,
     history,
@@ -169,10 +184,5 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     message: `scenario cleanup: ${cleaned.deleted.length} deleted, ${cleaned.forced.length} forced, ${cleaned.remaining.length} left`,
     fields: { ...cleaned },
   } as NewEvent);
-  if (scenario.pollInterval && scenario.pollInterval !== originalPoll) {
-    await client.mergePatch('BackupTarget', DEFAULT_BACKUP_TARGET, {
-      spec: { pollInterval: originalPoll ?? null },
-    });
-  }
   return { scenario: scenario.name, iterations: outcomes };
 }
