@@ -1,23 +1,9 @@
 // lhchaos tools, run in-process through runCli against the real tool cache.
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { TOOL_NAMES } from '../../fixtures/toolchain/index.js';
-import { runCli } from '../program.js';
+import { runCliCaptured } from '../../test-support/cli.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = runCliCaptured;
 
 describe('lhchaos tools', () => {
   it('fails with exit 2 on an unknown subcommand', async () => {
