@@ -2,3 +2,4 @@
 export { SeededRandom, deriveSeed } from './random.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { ExitCode, LhchaosError, UsageError, EnvironmentError, exitCodeOf, describeError } from './errors.js';
+export { readJsonFileIfPresent, writeJsonFileAtomic } from './json-file.js';
