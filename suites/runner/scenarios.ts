@@ -207,14 +207,15 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'throttle',
-    description: 'uploads throttled to 64 KiB/s: slow but must finish',
+    description: 'uploads throttled to 64 KiB per Longhorn second: slow but must finish',
     faultClass: 'benign',
-    rules: () => [
+    rules: (ctx) => [
       {
         type: 'throttle',
         name: 'upload-throttle',
         match: { operations: ['PutObject', 'UploadPart'] },
-        bytesPerSecond: 64 * 1024,
+        // Scaled like every other timing: a 2 MiB block takes 32 Longhorn seconds, inside the stall window.
+        bytesPerSecond: Math.round((64 * 1024) / ctx.timeFactor),
       },
     ],
     triggers: [],
@@ -224,7 +225,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'errors',
     description:
-      'SlowDown on 20% of PUTs, InternalError on 10% of GET/HEAD, connection resets on 10% of listings',
+      'SlowDown on 20% of PUTs, InternalError on 30% of GET/HEAD, connection resets on 30% of listings',
     faultClass: 'destructive',
     rules: () => [
       {
@@ -240,7 +241,7 @@ export const SCENARIOS: Scenario[] = [
         name: 'read-internal',
         match: { operations: ['GetObject', 'HeadObject'] },
         code: 'InternalError',
-        probability: 0.1,
+        probability: 0.3,
         maxCount: 30,
       },
       {
@@ -248,7 +249,7 @@ export const SCENARIOS: Scenario[] = [
         name: 'list-reset',
         match: { operations: ['ListObjects', 'ListObjectsV2'] },
         mode: 'reset',
-        probability: 0.1,
+        probability: 0.3,
         maxCount: 20,
       },
     ],
@@ -281,13 +282,13 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'bim-restart',
     description:
-      'a backing-image-manager restarts when a BackupBackingImage starts uploading: its in-memory backup list is lost',
+      'the backing-image-managers restart when a BackupBackingImage is created: their in-memory backup lists are lost',
     faultClass: 'destructive',
     rules: () => [],
     triggers: [
       {
-        name: 'restart-bim-on-in-progress',
-        when: { kind: 'BackupBackingImage', on: 'state', state: 'InProgress' },
+        name: 'restart-bim-on-bbi-created',
+        when: { kind: 'BackupBackingImage', on: 'created' },
         clusterFault: 'restart-backing-image-manager',
         maxFirings: 1,
       },
