@@ -61,7 +61,7 @@ export function abortOnSignals(onFirst: () => void): { signal: AbortSignal; disp
  * do not stop with it yet), the command must still end. The timer is unref'd: it fires only when
  * something else keeps the process alive, and only for the real CLI, never in-process callers.
  */
-function exitEvenIfSomethingLingers(io: CliIo, code: number): void {
+export function exitEvenIfSomethingLingers(io: CliIo, code: number): void {
   if (io.stdout !== process.stdout) return;
   setTimeout(() => process.exit(code), 3000).unref();
 }

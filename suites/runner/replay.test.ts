@@ -69,3 +69,13 @@ describe('buildReplayRules', () => {
     assert.match(plan.notes.join('\n'), /1 request-local decision\(s\) replayed.*re-armed as recorded: lag/);
   });
 });
+
+describe('keyPattern', () => {
+  it('matches the same key with any volume hash directories, and nothing else', async () => {
+    const { keyPattern } = await import('./replay.js');
+    const re = new RegExp(keyPattern('backupstore/backupstore/volumes/ab/cd/vol-x-0/blocks/1.blk'));
+    assert.ok(re.test('backupstore/backupstore/volumes/12/ef/vol-x-0/blocks/1.blk'));
+    assert.ok(!re.test('backupstore/backupstore/volumes/12/ef/vol-y-0/blocks/1.blk'));
+    assert.ok(!re.test('backupstore/backupstore/volumes/12/ef/vol-x-0/blocks/1xblk'));
+  });
+});

@@ -31,6 +31,11 @@ export const MAX_REPLAY_RULES = 400;
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A key as a regex; volume directories are hashed from the (renamed) volume name, so they match any hash. */
+export function keyPattern(key: string): string {
+  return `^${escapeRegex(key).replace(/volumes\/[0-9a-f]{2}\/[0-9a-f]{2}\//g, 'volumes/[0-9a-f]{2}/[0-9a-f]{2}/')}$`;
+}
+
 function ruleFor(
   decision: DecisionLine,
   n: number,
@@ -40,7 +45,7 @@ function ruleFor(
 ): RuleSpec | undefined {
   const base = {
     name: `replay-${n}`,
-    match: { operations: [decision.op as S3Operation], keyRegex: `^${escapeRegex(key)}$` },
+    match: { operations: [decision.op as S3Operation], keyRegex: keyPattern(key) },
     afterN: ordinal - 1,
     maxCount: 1,
   };
@@ -121,7 +126,8 @@ export async function buildReplayRules(runDir: string, newRunId: string): Promis
     rearmed.set(window.scenario, seen);
     if (!seen.has(String(original.name))) {
       seen.add(String(original.name));
-      list.push({ ...(original as unknown as RuleSpec) });
+      // Same spec, with the old run's object names renamed in its selectors.
+      list.push(JSON.parse(rename(JSON.stringify(original))) as RuleSpec);
     }
   }
   for (const [scenario, list] of rulesByScenario) {
