@@ -100,6 +100,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (run before npm test, without tsx).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Browser code embedded in the single-file report.
     files: ['reports/html/client/**/*.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
