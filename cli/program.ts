@@ -55,7 +55,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is bad usage.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.pass;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+        return ExitCode.pass;
       if (error.code === 'commander.help') return ExitCode.pass;
       return ExitCode.usage;
     }

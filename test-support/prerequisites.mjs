@@ -9,7 +9,9 @@ const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
   if (!canInstall) {
-    console.error(`npm test needs Debian's Chromium at ${CHROMIUM}: run \`sudo apt-get install -y chromium\``);
+    console.error(
+      `npm test needs Debian's Chromium at ${CHROMIUM}: run \`sudo apt-get install -y chromium\``,
+    );
     process.exit(1);
   }
   console.error(`${CHROMIUM} is missing: installing Debian's chromium (apt-get)`);
