@@ -139,14 +139,7 @@ export interface LogEvent extends EventBase {
 }
 
 export type HistoryEvent =
-  | WatchEvent
-  | GapEvent
-  | OpEvent
-  | RuleEvent
-  | FaultEvent
-  | PhaseEvent
-  | StoreEvent
-  | LogEvent;
+  WatchEvent | GapEvent | OpEvent | RuleEvent | FaultEvent | PhaseEvent | StoreEvent | LogEvent;
 
 /** An event before the history gives it an id and times. */
 export type NewEvent = HistoryEvent extends infer E
