@@ -73,6 +73,8 @@ describe('checkHistory', () => {
       'progress-monotonic',
       'system-backup-ready',
       'store-agrees',
+      'system-backup-waits-for-bbis',
+      'stored-bbi-kept',
       'faults-fired',
     ]) {
       assert.equal(only(verdict, name).valid, true, name);
@@ -185,8 +187,8 @@ describe('checkHistory', () => {
     });
   });
 
-  describe('system-backup-ready', () => {
-    it('fails a SystemBackup that went Ready while a BBI it waited on was unfinished', async () => {
+  describe('system-backup-waits-for-bbis', () => {
+    it('fails a SystemBackup that left the wait while a BBI it waited on was unfinished', async () => {
       const s = new HistoryStory();
       s.rule('add', 'slow-cfg', 'latency', { matched: 1, applied: 1 });
       s.at(1000).systemBackup('sb-1', 'CreatingBackingImageBackups', 1);
@@ -196,14 +198,131 @@ describe('checkHistory', () => {
       s.at(5000).bbi('bi-1-aaaa', 'bi-1', 'Completed', 100);
       s.store({ 'bi-1': COMPLETE });
       const verdict = await checkHistory(s.events, benign);
-      const check = only(verdict, 'system-backup-ready');
+      const check = only(verdict, 'system-backup-waits-for-bbis');
       assert.equal(check.valid, false);
+      assert.equal(check.severity, 'error');
       assert.match(
         check.message,
-        /sb-1 left CreatingBackingImageBackups for Ready while BackupBackingImage bi-1-aaaa was InProgress 40%/,
+        /sb-1 left CreatingBackingImageBackups for Generating while BackupBackingImage bi-1-aaaa was InProgress 40%/,
       );
       assert.deepEqual(check.evidence, [unfinished, moved]);
       assert.equal(only(verdict, 'bbi-completes').valid, true);
+      assert.equal(only(verdict, 'system-backup-ready').valid, true, 'it did reach Ready');
+      // A safety property: destructive runs are judged on it too.
+      const destructive = await checkHistory(s.events, { ...benign, faultClass: 'destructive' });
+      assert.equal(only(destructive, 'system-backup-waits-for-bbis').valid, false);
+    });
+
+    it('passes a wait that ended on an errored BBI, and one whose BBI was final before a later-recorded move', async () => {
+      const s = new HistoryStory();
+      s.rule('add', 'reset-put', 'error', { matched: 1, applied: 1 });
+      s.at(1000).systemBackup('sb-1', 'CreatingBackingImageBackups', 1);
+      s.at(2000).bbi('bi-1-aaaa', 'bi-1', 'InProgress', 10);
+      s.at(3000).bbi('bi-1-aaaa', 'bi-1', 'Error', 10);
+      s.at(9000).systemBackup('sb-1', 'Generating');
+      s.at(10_000).systemBackup('sb-1', 'Ready');
+      const verdict = await checkHistory(s.events, { ...benign, faultClass: 'destructive' });
+      assert.equal(only(verdict, 'system-backup-waits-for-bbis').valid, true);
+
+      // Two watch streams interleave: the BBI's Completed (older resourceVersion) is recorded after the move.
+      const r = new HistoryStory();
+      r.at(1000).systemBackup('sb-1', 'CreatingBackingImageBackups', 1);
+      r.at(2000).bbi('bi-1-aaaa', 'bi-1', 'InProgress', 60);
+      const completed = r.at(3000).bbi('bi-1-aaaa', 'bi-1', 'Completed', 100);
+      const moved = r.at(3100).systemBackup('sb-1', 'Generating');
+      const swapped = r.events.map((e) =>
+        e.id === completed ? { ...e, id: moved } : e.id === moved ? { ...e, id: completed } : e,
+      );
+      swapped.sort((a, b) => a.id - b.id);
+      const late = await checkHistory(swapped, { ...benign, faultClass: 'none' });
+      assert.equal(only(late, 'system-backup-waits-for-bbis').valid, true);
+    });
+
+    it('fails a move over a BBI deleted unfinished with no successor (NotFound keeps Longhorn waiting)', async () => {
+      const s = new HistoryStory();
+      s.at(1000).systemBackup('sb-1', 'CreatingBackingImageBackups', 1);
+      s.at(2000).bbi('bi-1-aaaa', 'bi-1', 'InProgress', 0);
+      const gone = s.at(2500).remove('BackupBackingImage', 'bi-1-aaaa', {
+        'longhorn.io/delete-custom-resource-only': 'true',
+      });
+      const moved = s.at(8000).systemBackup('sb-1', 'Generating');
+      const check = only(await checkHistory(s.events, benign), 'system-backup-waits-for-bbis');
+      assert.equal(check.valid, false);
+      assert.match(
+        check.message,
+        /bi-1-aaaa was deleted at InProgress 0% \(NotFound keeps Longhorn waiting\)/,
+      );
+      assert.deepEqual(check.evidence, [gone, moved]);
+    });
+
+    it('says unknown when no SystemBackup was seen leaving the wait', async () => {
+      const s = new HistoryStory();
+      s.at(1000).systemBackup('sb-1', 'CreatingVolumeBackups', 1);
+      const check = only(await checkHistory(s.events, benign), 'system-backup-waits-for-bbis');
+      assert.equal(check.valid, 'unknown');
+    });
+  });
+
+  describe('stored-bbi-kept', () => {
+    const crOnly = { 'longhorn.io/delete-custom-resource-only': 'true' };
+
+    it('fails a Completed BBI deleted CR-only while its cfg is complete in the store', async () => {
+      const s = cleanRun();
+      const deleted = s.at(22_500).remove('BackupBackingImage', 'bi-1-aaaa', crOnly);
+      const store = s.at(23_500).store({ 'bi-1': COMPLETE });
+      const verdict = await checkHistory(s.events, { ...benign, faultClass: 'destructive' });
+      const check = only(verdict, 'stored-bbi-kept');
+      assert.equal(check.valid, false);
+      assert.equal(check.severity, 'error');
+      assert.equal(check.subject, 'BackupBackingImage/bi-1-aaaa');
+      assert.ok(check.evidence.includes(deleted) && check.evidence.includes(store), String(check.evidence));
+      assert.match(check.message, /lost track of a valid backup/);
+      assert.equal(verdict.valid, false);
+    });
+
+    it('passes deletions the store justifies, unfinished ones, and the cleanup after the store read or teardown', async () => {
+      const s = cleanRun();
+      s.at(22_500).remove('BackupBackingImage', 'bi-1-aaaa', crOnly);
+      s.at(23_500).store({});
+      s.at(24_000).bbi('bi-2-aaaa', 'bi-2', 'InProgress', 0);
+      s.at(24_500).remove('BackupBackingImage', 'bi-2-aaaa', crOnly);
+      s.at(25_000).bbi('bi-3-aaaa', 'bi-3', 'Completed', 100);
+      s.at(25_500).store({ 'bi-2': COMPLETE, 'bi-3': COMPLETE });
+      s.at(26_000).remove('BackupBackingImage', 'bi-3-aaaa', crOnly);
+      s.phase('teardown');
+      s.at(27_000).bbi('bi-4-aaaa', 'bi-4', 'Completed', 100);
+      s.remove('BackupBackingImage', 'bi-4-aaaa', crOnly);
+      s.store({ 'bi-4': COMPLETE });
+      const check = only(await checkHistory(s.events, benign), 'stored-bbi-kept');
+      assert.equal(check.valid, true, check.message);
+    });
+
+    it('only warns when a visibility lag hid that cfg from listings at the deletion (the race on a finished BBI)', async () => {
+      const s = cleanRun();
+      s.at(22_100).rule('add', 'cfg-lag-bi-1', 'visibility-lag');
+      s.push({
+        type: 'fault',
+        decision: {
+          id: 1,
+          ts: 0,
+          op: 'PutObject',
+          key: 'backupstore/backupstore/backing-images/backing-images/bi-1/backing-image.cfg',
+          rule: 'cfg-lag-bi-1',
+          action: 'hide',
+        },
+      });
+      s.at(22_500).remove('BackupBackingImage', 'bi-1-aaaa', crOnly);
+      s.at(22_800).rule('remove', 'cfg-lag-bi-1', 'visibility-lag', { matched: 1, applied: 1 });
+      s.at(23_500).store({ 'bi-1': COMPLETE });
+      const found = results(await checkHistory(s.events, benign), 'stored-bbi-kept');
+      assert.deepEqual(
+        found.map((c) => [c.severity, c.valid]),
+        [
+          ['warn', false],
+          ['error', true],
+        ],
+      );
+      assert.match(found[0]!.message, /rule cfg-lag-bi-1 hid it from listings/);
     });
   });
 

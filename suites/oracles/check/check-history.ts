@@ -11,19 +11,23 @@ import { FaultsFired } from './faults-fired.js';
 import { ProgressMonotonic } from './progress.js';
 import { RaceWitness } from './race-witness.js';
 import { StoreAgrees } from './store-agrees.js';
+import { StoredBbiKept } from './stored-bbi-kept.js';
 import { NoStuckState } from './stuck.js';
 import { ClusterView } from './view.js';
+import { WaitHonoured } from './wait-honoured.js';
 
 /** The checkers that judge a run of the given fault class (design.md "Invariants"). */
 export function checkersFor(options: CheckOptions): StreamingChecker[] {
-  // Safety holds under every fault: no stall, monotonic progress, and a Completed BBI has a complete cfg
+  // Safety holds under every fault: no stall, monotonic progress, a Completed BBI has a complete cfg
   // in the store (under resets this is the post-fix hazard of longhorn.md 7.2: Completed over an orphaned,
-  // incomplete cfg). Liveness differs: benign faults must let everything finish; destructive ones must let
+  // incomplete cfg), a SystemBackup waits for its BBIs, and a stored, Completed BBI is not dropped. Liveness differs: benign faults must let everything finish; destructive ones must let
   // everything end and the system recover after the heal.
   const common = [
     new NoStuckState(options.stallWindowMs),
     new ProgressMonotonic(),
     new StoreAgrees(),
+    new WaitHonoured(),
+    new StoredBbiKept(),
     new RaceWitness(),
     new FaultsFired(options.faultClass),
   ];
