@@ -112,8 +112,8 @@ export class StoredBbiKept implements StreamingChecker {
   finish({ endT }: FinishContext): Finding[] {
     const errors = this.findings.filter((f) => f.severity === 'error');
     if (errors.length > 0) return this.findings;
-    if (this.lastStoreT === undefined && this.pending.length > 0) {
-      const first = this.pending[0]!;
+    const first = this.pending[0];
+    if (this.lastStoreT === undefined && first) {
       return [
         ...this.findings,
         {
