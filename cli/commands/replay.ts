@@ -10,7 +10,7 @@ import { resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { chaosEnv } from '../../suites/harness/index.js';
 import { progressWriter, reproCommand, resolveRunOptions, runChaos } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../program.js';
-import { abortOnSignals, exitEvenIfSomethingLingers, printRunResult } from './run.js';
+import { abortOnSignals, printRunResult } from './run.js';
 
 /** The recorded bug set as edits of the version's defaults, so the same behaviour is rebuilt. */
 function bugEdits(version: string, recorded: string[]): string[] {
@@ -68,7 +68,6 @@ export function registerReplay(program: Command, io: CliIo): void {
         progress.done();
         printRunResult(io, result);
         setExitCode(command, result.exitCode);
-        exitEvenIfSomethingLingers(io, result.exitCode);
       } finally {
         signals.dispose();
       }

@@ -56,16 +56,6 @@ export function abortOnSignals(onFirst: () => void): { signal: AbortSignal; disp
   };
 }
 
-/**
- * The record is complete and printed; if some component left a timer running (the simulator's wait loops
- * do not stop with it yet), the command must still end. The timer is unref'd: it fires only when
- * something else keeps the process alive, and only for the real CLI, never in-process callers.
- */
-export function exitEvenIfSomethingLingers(io: CliIo, code: number): void {
-  if (io.stdout !== process.stdout) return;
-  setTimeout(() => process.exit(code), 3000).unref();
-}
-
 export function registerRun(program: Command, io: CliIo): void {
   program
     .command('run')
@@ -106,7 +96,6 @@ export function registerRun(program: Command, io: CliIo): void {
         progress.done();
         printRunResult(io, result);
         setExitCode(command, result.exitCode);
-        exitEvenIfSomethingLingers(io, result.exitCode);
       } finally {
         signals.dispose();
         progress.done();
