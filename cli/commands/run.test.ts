@@ -23,8 +23,11 @@ describe('lhchaos run: usage errors exit 2 and name the bad flag', () => {
     [['run', '--scenario', 'nope'], /--scenario: unknown scenario 'nope'/],
     [['run', '--env', 'cloud'], /--env: expected local or kube/],
     [['run', '--env', 'kube', '--sim-bugs', '+regress-progress'], /--sim-bugs: only for --env local/],
-    [['run', '--env', 'kube', '--minio', 'http://127.0.0.1:9'], /--proxy-control: --env kube needs/],
-    [['run', '--env', 'kube', '--proxy-control', 'http://127.0.0.1:9'], /--minio: --env kube needs/],
+    [
+      ['run', '--env', 'kube', '--minio', 'http://127.0.0.1:9', '--cluster-dir', '/nonexistent/lhchaos'],
+      /--cluster-dir: no cluster.json in \/nonexistent\/lhchaos/,
+    ],
+    [['run', '--cluster-dir', '/tmp'], /--cluster-dir: only for --env kube/],
     [['run', '--bogus'], /unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {

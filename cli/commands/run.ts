@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { chaosEnv } from '../../suites/harness/index.js';
 import {
+  collectKubeArtifacts,
   findingsInPlainWords,
+  openKubeAccess,
   progressWriter,
   reproCommand,
   resolveRunOptions,
@@ -75,18 +77,43 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--co-load', 'run the k6 S3 co-load beside the system backups')
     .option('--proxy-control <url>', 'kube: the in-cluster fault proxy control URL')
     .option('--minio <url>', 'kube: MinIO reached directly (not through the proxy), for the dual view')
+    .option(
+      '--cluster-dir <dir>',
+      'kube: the `cluster up` directory the rest comes from (default $LHCHAOS_CLUSTER_DIR or .lhchaos/cluster-lhchaos)',
+    )
     .option('--time-factor <f>', 'local: factor on Longhorn timings (default: the profile)')
     .action(async (flags: RunFlags, command: Command) => {
-      const resolved = resolveRunOptions(flags, chaosEnv());
-      const repro = reproCommand(resolved);
+      const { clusterDir, ...resolved } = resolveRunOptions(flags, chaosEnv());
+      // Kube: port-forwards to the proxy control port and MinIO from cluster.json, open for the whole run.
+      const access =
+        resolved.env === 'kube'
+          ? await openKubeAccess({
+              clusterDir,
+              kubeconfig: resolved.kubeconfig,
+              context: resolved.context,
+              longhorn: resolved.longhorn,
+              ...resolved.kube,
+            })
+          : undefined;
+      const options = access
+        ? {
+            ...resolved,
+            kubeconfig: access.kubeconfig,
+            context: access.context,
+            longhorn: access.longhorn ?? resolved.longhorn,
+            kube: access.kube,
+          }
+        : resolved;
+      const repro = reproCommand(options);
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`repro: ${repro}\n`);
+      if (access?.clusterDir) io.stdout.write(`cluster: ${access.clusterDir}\n`);
       const signals = abortOnSignals(() =>
         progress.note('interrupted: healing faults and removing the run objects...'),
       );
       try {
         const result = await runChaos({
-          ...resolved,
+          ...options,
           repro,
           argv: process.argv.slice(2),
           signal: signals.signal,
@@ -94,11 +121,17 @@ export function registerRun(program: Command, io: CliIo): void {
           onLog: (message) => progress.note(message),
         });
         progress.done();
+        if (access && result.verdict.valid !== true) {
+          const artifacts = await collectKubeArtifacts(access, result.runDir);
+          io.stdout.write(`cluster artifacts: ${artifacts.dir} (${artifacts.files.length} files)\n`);
+          for (const e of artifacts.errors) io.stdout.write(`  not collected: ${e.part}: ${e.error}\n`);
+        }
         printRunResult(io, result);
         setExitCode(command, result.exitCode);
       } finally {
         signals.dispose();
         progress.done();
+        await access?.close();
       }
     });
 }

@@ -20,9 +20,21 @@ export { PROFILES, profileByName, type Profile } from './profiles.js';
 export { TaskStack } from './tasks.js';
 export { progressWriter, type ProgressWriter } from './progress.js';
 export { openKubeTarget, openLocalTarget, type RunTarget, type StoreAccess } from './target.js';
+export {
+  openKubeAccess,
+  collectKubeArtifacts,
+  type KubeAccess,
+  type KubeAccessOptions,
+} from './kube-access.js';
 export { FaultController } from './faults.js';
 export { runScenario, type ScenarioOutcome } from './run-scenario.js';
 export { buildReplayRules, type ReplayPlan } from './replay.js';
 export { findingsInPlainWords } from './explain.js';
-export { resolveRunOptions, reproCommand, type RunFlags } from './options.js';
+export {
+  resolveRunOptions,
+  reproCommand,
+  DEFAULT_CLUSTER_DIR,
+  type RunFlags,
+  type ResolvedRunOptions,
+} from './options.js';
 export { soakReport, soakLine, type SoakReport } from './soak.js';

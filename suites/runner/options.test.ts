@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { readChaosEnv } from '../harness/index.js';
-import { reproCommand, resolveRunOptions } from './options.js';
+import { DEFAULT_CLUSTER_DIR, reproCommand, resolveRunOptions } from './options.js';
 
 describe('resolveRunOptions and reproCommand', () => {
   it('fills the local defaults and prints a command that resolves to the same run', () => {
@@ -38,5 +39,30 @@ describe('resolveRunOptions and reproCommand', () => {
   it('names the variable of a bad LHCHAOS_* value', () => {
     assert.throws(() => readChaosEnv({ LHCHAOS_SEED: 'abc' }), /LHCHAOS_SEED: expected an integer/);
     assert.throws(() => readChaosEnv({ LHCHAOS_ENV: 'mars' }), /LHCHAOS_ENV: expected local or kube/);
+  });
+
+  it('kube: takes what --proxy-control/--minio leave open from the cluster dir (flag, LHCHAOS_CLUSTER_DIR, default)', () => {
+    const env = readChaosEnv({});
+    const kube = { env: 'kube' };
+    assert.equal(resolveRunOptions(kube, env, {}).clusterDir, resolve(DEFAULT_CLUSTER_DIR));
+    assert.equal(DEFAULT_CLUSTER_DIR, '.lhchaos/cluster-lhchaos');
+    assert.equal(resolveRunOptions(kube, env, { LHCHAOS_CLUSTER_DIR: '/c/env' }).clusterDir, '/c/env');
+    assert.equal(
+      resolveRunOptions({ ...kube, clusterDir: '/c/flag' }, env, { LHCHAOS_CLUSTER_DIR: '/c/env' })
+        .clusterDir,
+      '/c/flag',
+    );
+    const given = resolveRunOptions({ ...kube, proxyControl: 'http://p:1', minio: 'http://m:2' }, env, {
+      LHCHAOS_BACKING_IMAGE_URL: 'http://images/x.raw',
+    });
+    assert.equal(given.clusterDir, undefined);
+    assert.equal(given.kube?.proxyControlUrl, 'http://p:1');
+    assert.equal(given.kube?.store?.endpoint, 'http://m:2');
+    assert.equal(given.kube?.backingImageUrl, 'http://images/x.raw');
+    assert.equal(resolveRunOptions({}, env, { LHCHAOS_CLUSTER_DIR: '/c/env' }).clusterDir, undefined);
+    assert.throws(
+      () => resolveRunOptions({ clusterDir: '/c' }, env, {}),
+      /--cluster-dir: only for --env kube/,
+    );
   });
 });

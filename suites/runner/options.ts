@@ -1,6 +1,7 @@
 // From `lhchaos run` flags (and LHCHAOS_* for what has no flag) to ChaosRunOptions, with every bad value
 // named in a UsageError, and the one-line command that repeats the run.
 import { randomInt } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/index.js';
 import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { parseDuration, type ChaosEnv } from '../harness/index.js';
@@ -24,8 +25,17 @@ export interface RunFlags {
   coLoad?: boolean;
   proxyControl?: string;
   minio?: string;
+  clusterDir?: string;
   timeFactor?: string;
 }
+
+/** Where `lhchaos cluster up` puts cluster.json when given no --dir and no --name. */
+export const DEFAULT_CLUSTER_DIR = join('.lhchaos', 'cluster-lhchaos');
+
+/** What resolveRunOptions adds for the CLI: the cluster directory a kube run takes the rest from. */
+export type ResolvedRunOptions = Omit<ChaosRunOptions, 'repro' | 'signal' | 'onProgress' | 'onLog'> & {
+  clusterDir?: string;
+};
 
 function integerFlag(value: string, flag: string, min: number): number {
   if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`${flag}: expected an integer, got '${value}'`);
@@ -59,7 +69,8 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'>): string {
 export function resolveRunOptions(
   flags: RunFlags,
   env: ChaosEnv,
-): Omit<ChaosRunOptions, 'repro' | 'signal' | 'onProgress' | 'onLog'> {
+  variables: Record<string, string | undefined> = process.env,
+): ResolvedRunOptions {
   const envName = flags.env ?? env.env;
   if (envName !== 'local' && envName !== 'kube')
     throw new UsageError(`--env: expected local or kube, got '${envName}'`);
@@ -91,6 +102,7 @@ export function resolveRunOptions(
       throw new UsageError('--sim-bugs: only for --env local (a real Longhorn has no bug switches)');
     if (flags.envDir) throw new UsageError('--env-dir: only for --env local');
   }
+  if (envName === 'local' && flags.clusterDir) throw new UsageError('--cluster-dir: only for --env kube');
   const names =
     flags.scenario && flags.scenario.length > 0
       ? flags.scenario.flatMap((s) => s.split(','))
@@ -108,16 +120,11 @@ export function resolveRunOptions(
   }
   const minioEndpoint = flags.minio ?? env.minio?.endpoint;
   const proxyControlUrl = flags.proxyControl ?? env.proxyControlUrl;
-  if (envName === 'kube' && !proxyControlUrl) {
-    throw new UsageError(
-      '--proxy-control: --env kube needs the fault proxy control URL (or LHCHAOS_PROXY_CONTROL_URL)',
-    );
-  }
-  if (envName === 'kube' && !minioEndpoint) {
-    throw new UsageError(
-      '--minio: --env kube needs MinIO reached directly (or LHCHAOS_MINIO_ENDPOINT and credentials)',
-    );
-  }
+  // Kube: what --proxy-control/--minio (or LHCHAOS_*) leave open comes from `cluster up`'s directory.
+  const clusterDir =
+    envName === 'kube' && !(proxyControlUrl && minioEndpoint)
+      ? resolve(flags.clusterDir || variables.LHCHAOS_CLUSTER_DIR || DEFAULT_CLUSTER_DIR)
+      : undefined;
   return {
     env: envName,
     envDir: flags.envDir ?? env.envDir,
@@ -133,8 +140,10 @@ export function resolveRunOptions(
     outDir: flags.out ?? env.outDir ?? 'reports/out',
     timeFactor,
     coLoad: flags.coLoad ?? false,
+    clusterDir,
     kube: {
       proxyControlUrl,
+      backingImageUrl: variables.LHCHAOS_BACKING_IMAGE_URL || undefined,
       store: minioEndpoint
         ? {
             endpoint: minioEndpoint,
