@@ -104,7 +104,7 @@ export function registerRun(program: Command, io: CliIo): void {
             kube: access.kube,
           }
         : resolved;
-      const repro = reproCommand(options);
+      const repro = reproCommand({ ...options, clusterDir: access?.clusterDir });
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`repro: ${repro}\n`);
       if (access?.clusterDir) io.stdout.write(`cluster: ${access.clusterDir}\n`);

@@ -60,6 +60,9 @@ describe('resolveRunOptions and reproCommand', () => {
     assert.equal(given.kube?.store?.endpoint, 'http://m:2');
     assert.equal(given.kube?.backingImageUrl, 'http://images/x.raw');
     assert.equal(resolveRunOptions({}, env, { LHCHAOS_CLUSTER_DIR: '/c/env' }).clusterDir, undefined);
+    const elsewhere = resolveRunOptions({ ...kube, seed: '3', clusterDir: '/c/flag' }, env, {});
+    assert.match(reproCommand(elsewhere), /--env kube .*--cluster-dir \/c\/flag$/);
+    assert.doesNotMatch(reproCommand(resolveRunOptions(kube, env, {})), /--cluster-dir/);
     assert.throws(
       () => resolveRunOptions({ clusterDir: '/c' }, env, {}),
       /--cluster-dir: only for --env kube/,

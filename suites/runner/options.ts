@@ -45,7 +45,7 @@ function integerFlag(value: string, flag: string, min: number): number {
 }
 
 /** The command that repeats this run: same seed, profile, version, bugs, scenarios and sizes. */
-export function reproCommand(options: Omit<ChaosRunOptions, 'repro'>): string {
+export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { clusterDir?: string }): string {
   const parts = [
     'lhchaos run',
     `--env ${options.env}`,
@@ -62,6 +62,8 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'>): string {
   if (options.durationMs !== undefined) parts.push(`--duration ${Math.round(options.durationMs / 1000)}s`);
   if (options.timeFactor !== undefined) parts.push(`--time-factor ${options.timeFactor}`);
   if (options.env === 'kube' && options.context) parts.push(`--context ${options.context}`);
+  if (options.env === 'kube' && options.clusterDir && options.clusterDir !== resolve(DEFAULT_CLUSTER_DIR))
+    parts.push(`--cluster-dir ${options.clusterDir}`);
   if (options.coLoad) parts.push('--co-load');
   return parts.join(' ');
 }
