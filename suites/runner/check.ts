@@ -65,6 +65,38 @@ async function coLoadChecks(history: HistorySource): Promise<CheckResult[]> {
   return results;
 }
 
+/**
+ * Checks that a run can only pass after it reached quiescence ("eventually everything completes"). When a
+ * scenario did not finish (interrupted, or a runner step failed), their `false` means "not yet", not "never":
+ * they become unknown. Safety checks and stalls already observed past the window keep their `false`.
+ */
+const EVENTUAL_CHECKS: ReadonlySet<string> = new Set([
+  'bbi-completes',
+  'system-backup-ready',
+  'bbi-ends-final',
+  'recovers-after-heal',
+]);
+
+function unfinishedScenarios(runnerChecksFound: CheckResult[], all: string[]): Set<string> {
+  const unfinished = new Set<string>();
+  for (const check of runnerChecksFound) {
+    if (check.valid === true) continue;
+    // A failure outside any scenario (setup, the loop itself) leaves every scenario unfinished.
+    for (const name of check.scenario ? [check.scenario] : all) unfinished.add(name);
+  }
+  return unfinished;
+}
+
+function judgeUnfinished(check: CheckResult, unfinished: Set<string>): CheckResult {
+  if (check.valid !== false || !EVENTUAL_CHECKS.has(check.name)) return check;
+  if (check.scenario === undefined || !unfinished.has(check.scenario)) return check;
+  return {
+    ...check,
+    valid: 'unknown',
+    message: `the scenario did not finish, so this cannot be judged: ${check.message}`,
+  };
+}
+
 export async function judgeRun(history: HistorySource, meta: RunMeta): Promise<Verdict> {
   const checks: CheckResult[] = [];
   for (const scenario of meta.scenarios) {
@@ -82,11 +114,11 @@ export async function judgeRun(history: HistorySource, meta: RunMeta): Promise<V
     );
     checks.push(...verdict);
   }
-  checks.push(
-    ...(await checkSafe('runner-completed', () =>
-      runnerChecks(history, new Set(meta.scenarios.map((s) => s.name))),
-    )),
-  );
-  checks.push(...(await checkSafe('co-load-thresholds', () => coLoadChecks(history))));
-  return composeVerdict(checks);
+  const scenarioNames = meta.scenarios.map((s) => s.name);
+  const completion = await checkSafe('runner-completed', () => runnerChecks(history, new Set(scenarioNames)));
+  const unfinished = unfinishedScenarios(completion, scenarioNames);
+  const judged = checks.map((check) => judgeUnfinished(check, unfinished));
+  judged.push(...completion);
+  judged.push(...(await checkSafe('co-load-thresholds', () => coLoadChecks(history))));
+  return composeVerdict(judged);
 }
