@@ -11,6 +11,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { PLURALS } from '../../fixtures/crds/index.js';
 import { startLocalEnvironment, stopLocalEnvironment } from '../../fixtures/local/index.js';
 import { readHistory } from '../../reports/index.js';
+import { RUN_WATCHED_KINDS } from '../../suites/oracles/index.js';
 import { drive } from '../../suites/self/drive.js';
 
 const { values } = parseArgs({
@@ -24,15 +25,7 @@ function startPollingLoop(kubeconfig: string, namespace: string) {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const api = kc.makeApiClient(CustomObjectsApi);
-  const kinds = [
-    'SystemBackup',
-    'BackupBackingImage',
-    'BackingImage',
-    'BackupTarget',
-    'Backup',
-    'BackupVolume',
-    'Volume',
-  ] as const;
+  const kinds = RUN_WATCHED_KINDS;
   let requests = 0;
   let stopped = false;
   const started = performance.now();

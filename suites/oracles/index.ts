@@ -12,6 +12,7 @@ export {
 } from './store/read-store.js';
 export {
   startObserver,
+  RUN_WATCHED_KINDS,
   type Observer,
   type ObserverOptions,
   type ObserverStats,

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
 import { readHistory, renderReports, RunRecordWriter } from '../../reports/index.js';
-import { startObserver, type ObserverStats } from '../oracles/index.js';
+import { RUN_WATCHED_KINDS, startObserver, type ObserverStats } from '../oracles/index.js';
 import {
   History,
   HistoryTap,
@@ -188,15 +188,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     const observer = await startObserver({
       kubeConfig: target.kubeConfig,
       namespace: target.namespace,
-      kinds: [
-        'SystemBackup',
-        'BackupBackingImage',
-        'BackingImage',
-        'BackupTarget',
-        'Backup',
-        'BackupVolume',
-        'Volume',
-      ],
+      kinds: RUN_WATCHED_KINDS,
       history,
       clock,
       relistIntervalMs: 30_000,

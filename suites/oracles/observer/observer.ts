@@ -6,6 +6,17 @@ import { UsageError } from '../../../common/index.js';
 import type { History, WatchedKind } from '../../harness/index.js';
 import { KindWatcher, type KindStats } from './kind-watcher.js';
 
+/** Every kind a run watches: the objects of the system backup flow, in the order the report lists them. */
+export const RUN_WATCHED_KINDS: readonly WatchedKind[] = [
+  'SystemBackup',
+  'BackupBackingImage',
+  'BackingImage',
+  'BackupTarget',
+  'Backup',
+  'BackupVolume',
+  'Volume',
+];
+
 export interface ObserverOptions {
   kubeConfig: KubeConfig;
   namespace: string;
