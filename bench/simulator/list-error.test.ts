@@ -19,17 +19,7 @@ import {
 } from '../../fixtures/crds/index.js';
 import { useLocalEnvironment } from '../../test-support/local-env.js';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitFor } from '../../test-support/wait.js';
 
 describe('simulator: list-error-as-empty through the fault proxy', function () {
   this.timeout(120_000);
