@@ -15,6 +15,7 @@ const top = [
   'load',
   'bench',
   'test-support',
+  'record',
   'common',
 ];
 /** Each zone: files under `target` may not import from `from`. Test files may also use test-support/. */
@@ -24,6 +25,9 @@ const zonesFor = (testFile) => {
   return [
     // The shared leaf: clock, seeded random, errors. It knows nothing of the rest.
     { target: './common', from: except('common') },
+    // The run record (shapes, writer, reader) is the bottom layer above the leaf: everything that judges or
+    // renders a run reads it, and it knows none of them.
+    { target: './record', from: except('record', 'common') },
     // The fault proxy and cluster faults work on their own, outside any suite.
     { target: './fault-injectors', from: except('fault-injectors', 'common') },
     // Environments, tools, CRDs and the simulator never see suites, oracles or reports.
@@ -33,20 +37,16 @@ const zonesFor = (testFile) => {
       target: './fixtures/simulator',
       from: ['./fixtures/local', './fixtures/kind', './fixtures/toolchain', './fault-injectors'],
     },
-    // Reports are rendered from the run record; the record's types live in suites/harness.
-    { target: './reports', from: except('reports', 'common', 'suites') },
-    {
-      target: './reports',
-      from: ['./suites/oracles', './suites/workloads', './suites/runner', './suites/specs'],
-    },
-    // k6 scripts and their runner stand alone.
-    { target: './load', from: except('load', 'common') },
+    // Reports are rendered from the run record alone.
+    { target: './reports', from: except('reports', 'record', 'common') },
+    // k6 scripts and their runner stand alone; the co-load's check result has the record's shape.
+    { target: './load', from: except('load', 'record', 'common') },
     // Suites drive everything but are driven only by the CLI and benchmarks.
     { target: './suites', from: ['./cli', './bench'] },
     // Inside suites: the harness is the base; oracles and workloads build on it; the runner composes.
-    { target: './suites/harness', from: except('suites', 'common') },
+    { target: './suites/harness', from: except('suites', 'record', 'common') },
     { target: './suites/harness', from: ['./suites/oracles', './suites/workloads', './suites/runner'] },
-    { target: './suites/oracles', from: except('suites', 'common', 'fixtures') },
+    { target: './suites/oracles', from: except('suites', 'record', 'common', 'fixtures') },
     {
       target: './suites/oracles',
       from: [
@@ -58,7 +58,10 @@ const zonesFor = (testFile) => {
         './fixtures/toolchain',
       ],
     },
-    { target: './suites/workloads', from: except('suites', 'common', 'fixtures', 'load', 'fault-injectors') },
+    {
+      target: './suites/workloads',
+      from: except('suites', 'record', 'common', 'fixtures', 'load', 'fault-injectors'),
+    },
     { target: './suites/workloads', from: ['./suites/oracles', './suites/runner'] },
   ];
 };

@@ -1,14 +1,11 @@
 // Turns a co-load result into a check for the verdict: a threshold breach is a warning unless the profile
 // makes it a failure; a k6 that failed to run leaves the check undecided.
+import type { CheckResult } from '../record/index.js';
 import type { RunK6Result } from './runner.js';
 
-/** Shaped like suites/harness CheckResult (load/ may not import suites, so the shape is repeated here). */
-export interface CoLoadCheck {
+/** The co-load's entry in the verdict: a check result under one fixed name. */
+export interface CoLoadCheck extends CheckResult {
   name: 'co-load-thresholds';
-  valid: true | false | 'unknown';
-  severity: 'error' | 'warn';
-  message: string;
-  evidence: number[];
 }
 
 export function coLoadCheck(

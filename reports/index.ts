@@ -1,12 +1,3 @@
-// Reports: the run record writer/reader, and JUnit, HTML and terminal renderings made from the record only.
-export {
-  RunRecordWriter,
-  readHistory,
-  readDecisions,
-  readMeta,
-  readVerdict,
-  RECORD_FILES,
-  type DecisionLine,
-} from './record/index.js';
+// Reports: JUnit, HTML and terminal renderings made from the run record only (record/ reads and writes it).
 export { renderReports, type RenderOptions } from './render.js';
 export { terminalSummary } from './summary/summary.js';

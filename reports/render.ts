@@ -2,11 +2,10 @@
 // `lhchaos report RUN_DIR` and the end of a run produce the same output (style.md lesson 11).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Verdict } from '../suites/harness/index.js';
+import { type Verdict, RECORD_FILES, readMeta, readVerdict } from '../record/index.js';
 import { renderHtml } from './html/index.js';
 import { buildJunitXml } from './junit/junit.js';
 import { EvidenceIndexer } from './model/evidence.js';
-import { RECORD_FILES, readMeta, readVerdict } from './record/index.js';
 
 export interface RenderOptions {
   /** A verdict from re-checking the history; default: the record's verdict.json. */

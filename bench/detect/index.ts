@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { PLURALS } from '../../fixtures/crds/index.js';
 import { startLocalEnvironment, stopLocalEnvironment } from '../../fixtures/local/index.js';
-import { readHistory } from '../../reports/index.js';
+import { readHistory } from '../../record/index.js';
 import { RUN_WATCHED_KINDS } from '../../suites/oracles/index.js';
 import { drive } from '../../suites/self/drive.js';
 

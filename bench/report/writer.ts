@@ -3,8 +3,7 @@
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { RunRecordWriter } from '../../reports/index.js';
-import type { HistoryEvent } from '../../suites/harness/index.js';
+import { RunRecordWriter, type HistoryEvent } from '../../record/index.js';
 
 function watchEvent(id: number): HistoryEvent {
   const name = `bi-${id % 97}-3677a8e8`;

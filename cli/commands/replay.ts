@@ -5,7 +5,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import { RECORD_FILES, readMeta } from '../../reports/index.js';
+import { RECORD_FILES, readMeta } from '../../record/index.js';
 import { resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { chaosEnv } from '../../suites/harness/index.js';
 import { progressWriter, reproCommand, resolveRunOptions, runChaos } from '../../suites/runner/index.js';

@@ -3,8 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { RunRecordWriter, readVerdict } from '../../reports/index.js';
-import type { HistoryEvent, NewEvent, RunMeta } from '../../suites/harness/index.js';
+import {
+  RunRecordWriter,
+  readVerdict,
+  type HistoryEvent,
+  type NewEvent,
+  type RunMeta,
+} from '../../record/index.js';
 import { judgeRun } from '../../suites/runner/index.js';
 import { runCli } from '../program.js';
 

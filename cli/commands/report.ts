@@ -4,14 +4,8 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import {
-  readHistory,
-  readMeta,
-  readVerdict,
-  renderReports,
-  RECORD_FILES,
-  terminalSummary,
-} from '../../reports/index.js';
+import { renderReports, terminalSummary } from '../../reports/index.js';
+import { readHistory, readMeta, readVerdict, RECORD_FILES } from '../../record/index.js';
 import { exitCodeFor, findingsInPlainWords, judgeRun } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../program.js';
 import { writeFile, rename } from 'node:fs/promises';

@@ -2,7 +2,7 @@
 // are all inlined; the data sits in a JSON script tag with `<` escaped so no `</script>` can end it early.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
+import type { HistoryEvent, RunMeta, Verdict } from '../../record/index.js';
 import { buildReportData } from './model.js';
 
 export { buildReportData, type ReportData } from './model.js';

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunMeta, Verdict } from '../../suites/harness/index.js';
-import { RunRecordWriter } from '../record/index.js';
+import { type RunMeta, type Verdict, RunRecordWriter } from '../../record/index.js';
 import { HistoryBuilder } from '../testdata/index.js';
 import { buildReportData } from './model.js';
 

@@ -1,9 +1,14 @@
 // The data the HTML report embeds, built in one streaming pass over history.jsonl and one over faults.jsonl.
 // What the charts draw is already reduced here: state changes become bands, progress keeps changes only, and
 // decisions become per-rule counts in time buckets; only the events table keeps one row per event.
-import type { HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
+import {
+  type HistoryEvent,
+  type RunMeta,
+  type Verdict,
+  readDecisions,
+  readHistory,
+} from '../../record/index.js';
 import { describeEventBody, resourceOf, stateOf } from '../model/describe.js';
-import { readDecisions, readHistory } from '../record/index.js';
 
 /** Kinds drawn as state bands (design: a timeline for every SystemBackup and BackupBackingImage). */
 const BAND_KINDS = new Set(['SystemBackup', 'BackupBackingImage']);

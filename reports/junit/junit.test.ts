@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, type TestCase, type TestSuite } from 'junit2json';
-import type { CheckResult, Verdict } from '../../suites/harness/index.js';
-import { readMeta, readVerdict, renderReports } from '../index.js';
+import { type CheckResult, type Verdict, readMeta, readVerdict } from '../../record/index.js';
+import { renderReports } from '../index.js';
 import { SCENARIO, writeRaceRecord } from '../testdata/index.js';
 
 async function parsedJunit(runDir: string, verdict?: Verdict) {

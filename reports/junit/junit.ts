@@ -2,7 +2,7 @@
 // check is a <failure> with its evidence lines, unknown is an <error>, warnings go to <system-out>
 // (style.md lesson 10). Written with fast-xml-parser's builder, which escapes text and attributes.
 import { XMLBuilder } from 'fast-xml-parser';
-import type { CheckResult, RunMeta, Validity, Verdict } from '../../suites/harness/index.js';
+import type { CheckResult, RunMeta, Validity, Verdict } from '../../record/index.js';
 import { describeEvent } from '../model/describe.js';
 import type { EvidenceIndex, Span } from '../model/evidence.js';
 

@@ -1,6 +1,6 @@
 // One-line descriptions of history events, shared by the JUnit evidence text, the HTML events table and the
 // terminal summary, so an event reads the same everywhere. Unknown event types still get a line.
-import type { HistoryEvent, ObservedObject } from '../../suites/harness/index.js';
+import type { HistoryEvent, ObservedObject } from '../../record/index.js';
 
 /** `Kind/name` of the object an event is about, when it is about one. */
 export function resourceOf(event: HistoryEvent): string | undefined {

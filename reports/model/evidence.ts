@@ -1,7 +1,6 @@
 // One streaming pass over history.jsonl that keeps only what the text reports need: the events the verdict's
 // evidence points at, and the time spans of scenarios and subjects (for JUnit `time`).
-import type { HistoryEvent, Verdict } from '../../suites/harness/index.js';
-import { readHistory } from '../record/index.js';
+import { type HistoryEvent, type Verdict, readHistory } from '../../record/index.js';
 import { resourceOf } from './describe.js';
 
 export interface Span {

@@ -1,6 +1,6 @@
 // The end-of-run terminal summary: failures first, passes grouped, verdict, paths and the repro command.
 import assert from 'node:assert/strict';
-import type { CheckResult, RunMeta, Verdict } from '../../suites/harness/index.js';
+import type { CheckResult, RunMeta, Verdict } from '../../record/index.js';
 import { terminalSummary } from './summary.js';
 
 const meta: RunMeta = {

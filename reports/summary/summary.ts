@@ -1,6 +1,6 @@
 // The few lines printed at the end of every run: checks grouped (failures first), the verdict, where the
 // report is and the repro command. Plain text: the caller decides about colour.
-import type { CheckResult, RunMeta, Verdict } from '../../suites/harness/index.js';
+import type { CheckResult, RunMeta, Verdict } from '../../record/index.js';
 
 type Outcome = 'failed' | 'unknown' | 'warning' | 'passed';
 

@@ -1,7 +1,6 @@
 // A small history builder for test records: keeps ids and clocks, shapes Longhorn-like watch events, and
 // streams everything through the real RunRecordWriter (so tests exercise the same files a run writes).
-import type { HistoryEvent, NewEvent, WatchedKind } from '../../suites/harness/index.js';
-import type { RunRecordWriter } from '../record/index.js';
+import type { HistoryEvent, NewEvent, WatchedKind, RunRecordWriter } from '../../record/index.js';
 
 export interface ObjectState {
   state: string;

@@ -2,8 +2,13 @@
 // buggy Longhorn (v1.8.1: stuck), the same race on a fixed one (v1.9.0: passes with a race witness), and
 // large records for scale. Shapes follow longhorn.md section 1.3 and 7.3.
 import { SeededRandom } from '../../common/index.js';
-import type { CheckResult, HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
-import { RunRecordWriter } from '../record/index.js';
+import {
+  type CheckResult,
+  type HistoryEvent,
+  type RunMeta,
+  type Verdict,
+  RunRecordWriter,
+} from '../../record/index.js';
 import { HistoryBuilder } from './builder.js';
 
 export const SCENARIO = 'bbi-deleted-by-target-sync';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../common/index.js';
 import { History } from './history.js';
-import type { HistoryEvent } from './record.js';
+import type { HistoryEvent } from '../../record/index.js';
 
 describe('History', () => {
   it('numbers events from 1, stamps monotonic t and epoch ts, and stamps the current scenario', async () => {

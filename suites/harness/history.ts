@@ -1,7 +1,7 @@
 // The run's history: every event gets an id (from 1), a monotonic `t` and an epoch `ts`, then goes to a
 // sink (the run record writer) in order. Keeping the events in memory is optional: checkers stream.
 import type { Clock } from '../../common/index.js';
-import type { HistoryEvent, NewEvent } from './record.js';
+import type { HistoryEvent, NewEvent } from '../../record/index.js';
 
 export type HistorySink = (event: HistoryEvent) => void | Promise<void>;
 

@@ -1,5 +1,4 @@
-// The harness: run record shapes, history, verdict composition, the seeded schedule and run loop.
-export type * from './record.js';
+// The harness: the history (ids, times, listeners), verdict composition, the seeded schedule and run loop.
 export { History, type HistoryOptions, type HistorySink } from './history.js';
 export { worst, worstOf, composeVerdict, mergeVerdicts, checkSafe, crashedCheck } from './verdict.js';
 export { HistoryTap, OpRecorder, type HistoryListener } from './tap.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../common/index.js';
 import { History } from './history.js';
-import type { NewEvent } from './record.js';
+import type { NewEvent } from '../../record/index.js';
 import { HistoryTap, OpRecorder } from './tap.js';
 
 describe('HistoryTap and OpRecorder', () => {

@@ -2,7 +2,7 @@
 // follow the recorded events instead of polling the API server a second time.
 import type { Clock } from '../../common/index.js';
 import type { History } from './history.js';
-import type { HistoryEvent, NewEvent, OpEvent } from './record.js';
+import type { HistoryEvent, NewEvent, OpEvent } from '../../record/index.js';
 
 export type HistoryListener = (event: HistoryEvent) => void;
 

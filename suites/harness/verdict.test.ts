@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CheckResult } from './record.js';
+import type { CheckResult } from '../../record/index.js';
 import { checkSafe, composeVerdict, mergeVerdicts, worst, worstOf } from './verdict.js';
 
 const check = (valid: CheckResult['valid'], severity: CheckResult['severity'] = 'error'): CheckResult => ({

@@ -1,6 +1,6 @@
 // Three-valued verdicts (style.md lesson 10, after Jepsen's merge-valid/check-safe): composing keeps the
 // worst, only error-severity checks decide, and a crashing checker says "unknown" instead of crashing the run.
-import type { CheckResult, Validity, Verdict } from './record.js';
+import type { CheckResult, Validity, Verdict } from '../../record/index.js';
 
 function rank(v: Validity): number {
   return v === true ? 0 : v === 'unknown' ? 1 : 2;

@@ -1,6 +1,6 @@
 // judgeRun: an interrupted scenario cannot fail an "eventually" check, but keeps what it really saw.
 import assert from 'node:assert/strict';
-import type { HistoryEvent, RunMeta } from '../harness/index.js';
+import type { HistoryEvent, RunMeta } from '../../record/index.js';
 import { HistoryStory } from '../oracles/index.js';
 import { judgeRun } from './check.js';
 

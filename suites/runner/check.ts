@@ -3,14 +3,8 @@
 // `lhchaos report` both call this on the written history, so they cannot disagree.
 import { coLoadCheck } from '../../load/index.js';
 import { checkHistory } from '../oracles/index.js';
-import {
-  checkSafe,
-  composeVerdict,
-  type CheckResult,
-  type HistoryEvent,
-  type RunMeta,
-  type Verdict,
-} from '../harness/index.js';
+import { checkSafe, composeVerdict } from '../harness/index.js';
+import type { CheckResult, HistoryEvent, RunMeta, Verdict } from '../../record/index.js';
 
 export type HistorySource = () => AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>;
 

@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { locateTool } from '../../fixtures/toolchain/index.js';
 import { runK6, type RunK6Result } from '../../load/index.js';
-import type { History, NewEvent, RunMeta } from '../harness/index.js';
+import type { History } from '../harness/index.js';
+import type { NewEvent, RunMeta } from '../../record/index.js';
 import type { TaskStack } from './tasks.js';
 import type { RunTarget } from './target.js';
 

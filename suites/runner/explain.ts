@@ -1,6 +1,6 @@
 // The few plain sentences `npm run chaos` ends with: what was found, on which objects, and the race
 // witness, taken from the verdict's checks (their messages already name objects and times).
-import type { RunMeta, Verdict } from '../harness/index.js';
+import type { RunMeta, Verdict } from '../../record/index.js';
 
 export function findingsInPlainWords(meta: RunMeta, verdict: Verdict): string[] {
   const lines: string[] = [];

@@ -10,15 +10,8 @@ import {
   type SyncHammer,
 } from '../../fault-injectors/cluster/index.js';
 import type { DecisionRecord, ProxyControl, RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
-import type {
-  History,
-  ObservedObject,
-  HistoryEvent,
-  HistoryTap,
-  NewEvent,
-  OpRecorder,
-  WatchEvent,
-} from '../harness/index.js';
+import type { History, HistoryTap, OpRecorder } from '../harness/index.js';
+import type { ObservedObject, HistoryEvent, NewEvent, WatchEvent } from '../../record/index.js';
 import {
   plannedOrigins,
   type ReactiveTrigger,

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunRecordWriter } from '../../reports/index.js';
-import type { HistoryEvent, RunMeta } from '../harness/index.js';
+import { RunRecordWriter, type HistoryEvent, type RunMeta } from '../../record/index.js';
 import { runTag } from '../workloads/index.js';
 import { buildReplayRules } from './replay.js';
 

@@ -7,7 +7,7 @@
 // rules (same spec, same seed) rather than per request; and the timing of Longhorn's own controllers is
 // not recorded, so a race that depended on a particular interleaving may or may not happen again. A
 // replayed rule that never fires makes the verdict unknown, which says exactly that.
-import { readDecisions, readHistory, readMeta, type DecisionLine } from '../../reports/index.js';
+import { readDecisions, readHistory, readMeta, type DecisionLine } from '../../record/index.js';
 import type { RuleSpec, S3ErrorCode, S3Operation } from '../../fault-injectors/s3-proxy/types.js';
 import { runTag } from '../workloads/index.js';
 

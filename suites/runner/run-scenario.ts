@@ -5,7 +5,8 @@ import type { Clock, SeededRandom } from '../../common/index.js';
 import { DEFAULT_BACKUP_TARGET, type BackupTarget } from '../../fixtures/crds/index.js';
 import type { DecisionRecord, RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
 import { readStore } from '../oracles/index.js';
-import type { History, HistoryTap, NewEvent, OpRecorder, PhaseEvent } from '../harness/index.js';
+import type { History, HistoryTap, OpRecorder } from '../harness/index.js';
+import type { NewEvent, PhaseEvent } from '../../record/index.js';
 import {
   cleanupRun,
   runSystemBackupIteration,

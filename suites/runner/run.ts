@@ -2,16 +2,16 @@
 // verdict judged from the written record (exactly what `lhchaos report` does), reports rendered, exit code.
 import { join } from 'node:path';
 import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
-import { readHistory, renderReports, RunRecordWriter } from '../../reports/index.js';
-import { RUN_WATCHED_KINDS, startObserver, type ObserverStats } from '../oracles/index.js';
+import { renderReports } from '../../reports/index.js';
 import {
-  History,
-  HistoryTap,
-  OpRecorder,
+  readHistory,
+  RunRecordWriter,
   type NewEvent,
   type RunMeta,
   type Verdict,
-} from '../harness/index.js';
+} from '../../record/index.js';
+import { RUN_WATCHED_KINDS, startObserver, type ObserverStats } from '../oracles/index.js';
+import { History, HistoryTap, OpRecorder } from '../harness/index.js';
 import { cleanupRun, LonghornClient } from '../workloads/index.js';
 import { judgeRun } from './check.js';
 import { startCoLoad, type CoLoadHandle } from './co-load.js';

@@ -4,7 +4,7 @@
 import { UsageError } from '../../common/index.js';
 import type { ClusterFaultName } from '../../fault-injectors/cluster/index.js';
 import type { RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
-import type { FaultClass, ObservedObject } from '../harness/index.js';
+import type { FaultClass, ObservedObject } from '../../record/index.js';
 
 /** Longhorn's store keys under the test target URL (longhorn.md 5). */
 export const KEYS = {

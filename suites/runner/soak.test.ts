@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Verdict } from '../harness/index.js';
+import type { Verdict } from '../../record/index.js';
 import { soakLine, soakReport } from './soak.js';
 
 describe('soakReport', () => {

@@ -2,7 +2,8 @@
 // carries its number), then a failure rate with a 95% Wilson interval and the time to the first failure.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { soakSummary, type SoakSummary, type Verdict } from '../harness/index.js';
+import { soakSummary, type SoakSummary } from '../harness/index.js';
+import type { Verdict } from '../../record/index.js';
 import type { ScenarioOutcome } from './run-scenario.js';
 
 export interface SoakReport extends SoakSummary {

@@ -21,7 +21,7 @@ import {
   type EnvJson,
 } from '../../fixtures/local/index.js';
 import { startSimulator, type LonghornVersion, type SimLogLine } from '../../fixtures/simulator/index.js';
-import type { RunMeta } from '../harness/index.js';
+import type { RunMeta } from '../../record/index.js';
 import type { TaskStack } from './tasks.js';
 
 export interface StoreAccess {

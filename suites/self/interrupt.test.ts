@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useLocalEnvironment } from '../../test-support/local-env.js';
-import type { HistoryEvent } from '../harness/index.js';
+import type { HistoryEvent } from '../../record/index.js';
 import { LonghornClient, leftoversOf } from '../workloads/index.js';
 
 async function historyOf(outDir: string): Promise<{ runDir: string; events: HistoryEvent[] } | undefined> {

@@ -5,8 +5,7 @@
 // do not share an API server).
 import assert from 'node:assert/strict';
 import { SIM_BUGS } from '../../fixtures/simulator/index.js';
-import { readHistory } from '../../reports/index.js';
-import type { CheckResult } from '../harness/index.js';
+import { readHistory, type CheckResult } from '../../record/index.js';
 import { judgeRun } from '../runner/index.js';
 import { drive } from './drive.js';
 

@@ -3,7 +3,8 @@
 // SystemBackup's state or of a BackupBackingImage's state/progress. Every step is an op in the history.
 import type { Clock } from '../../common/index.js';
 import { SYSTEM_BACKUP_FINAL_STATES, type SystemBackup } from '../../fixtures/crds/index.js';
-import type { HistoryEvent, HistoryTap, OpRecorder, WatchEvent } from '../harness/index.js';
+import type { HistoryTap, OpRecorder } from '../harness/index.js';
+import type { HistoryEvent, WatchEvent } from '../../record/index.js';
 import type { LonghornClient } from './longhorn-client.js';
 import { iterationNames, runLabels, type IterationNames } from './names.js';
 

@@ -1,6 +1,6 @@
 // Checkers on literal histories (Jepsen style): each invariant true and false, plus the unknowns.
 import assert from 'node:assert/strict';
-import type { CheckResult, HistoryEvent, Verdict } from '../../harness/index.js';
+import type { CheckResult, HistoryEvent, Verdict } from '../../../record/index.js';
 import type { CheckOptions, StreamingChecker } from './checker.js';
 import { checkHistory, checkersFor } from './check-history.js';
 import { HistoryStory } from './story.js';

@@ -2,7 +2,7 @@
 // checker, then the gap rule and composition into a three-valued Verdict. Memory grows with the number of
 // objects, rules and gaps, never with the number of events.
 import { UsageError } from '../../../common/index.js';
-import type { CheckResult, HistoryEvent, Verdict } from '../../harness/index.js';
+import type { CheckResult, HistoryEvent, Verdict } from '../../../record/index.js';
 import { composeVerdict, crashedCheck } from '../../harness/index.js';
 import type { CheckOptions, Finding, StreamingChecker } from './checker.js';
 import { GapLog, applyGaps, toCheckResult } from './checker.js';

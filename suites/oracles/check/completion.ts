@@ -1,7 +1,7 @@
 // Everything finishes: every BBI completes (benign) or at least ends final (destructive), every
 // SystemBackup reaches Ready (benign), and after the faults are healed a new SystemBackup reaches Ready
 // with all its BBIs Completed 100% (destructive). design.md invariants 2 and 4 and the destructive variants.
-import type { HistoryEvent } from '../../harness/index.js';
+import type { HistoryEvent } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import type { ClusterView, TrackedObject } from './view.js';
 import { describeState, isFinal, nameInMessage, subjectOf } from './view.js';

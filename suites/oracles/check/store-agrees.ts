@@ -2,7 +2,7 @@
 // Completed has a complete backing-image.cfg (non-empty CompleteTime) in the store as read directly from
 // MinIO after quiescence. Judged against the last `store` event; none recorded means unknown.
 import { DELETE_CR_ONLY_LABEL } from '../../../fixtures/crds/index.js';
-import type { HistoryEvent, StoreEvent } from '../../harness/index.js';
+import type { HistoryEvent, StoreEvent } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import { subjectOf } from './view.js';
 

@@ -10,7 +10,7 @@
 // listing then truly misses the cfg and the deletion is the #10740 race hitting a finished BBI, reported as
 // a warning like race-witness.
 import { DELETE_CR_ONLY_LABEL } from '../../../fixtures/crds/index.js';
-import type { HistoryEvent, StoreEvent, WatchedKind } from '../../harness/index.js';
+import type { HistoryEvent, StoreEvent, WatchedKind } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import type { ObjectChange, TrackedObject } from './view.js';
 import { subjectOf } from './view.js';

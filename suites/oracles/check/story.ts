@@ -1,6 +1,6 @@
 // Builds literal histories that read like stories, for checker tests (Jepsen style) and for anyone who
 // needs a hand-made history: `story.at(5000).bbi('bi-1-aa', 'bi-1', 'InProgress', 0)`.
-import type { HistoryEvent, ObservedObject, StoreEvent, WatchedKind } from '../../harness/index.js';
+import type { HistoryEvent, ObservedObject, StoreEvent, WatchedKind } from '../../../record/index.js';
 
 interface Known {
   uid: string;

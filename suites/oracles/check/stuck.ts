@@ -6,7 +6,7 @@
 // target `default`, for a backing image that existed when it entered that state), and, while it waits in
 // CreatingVolumeBackups, any change of a volume Backup, of a Volume's lastBackup or a BackupVolume's
 // lastBackupName (Longhorn waits for those too). A BBI's progress is only its own.
-import type { WatchedKind } from '../../harness/index.js';
+import type { WatchedKind } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import { seconds } from './checker.js';
 import type { ClusterView, ObjectChange, TrackedObject } from './view.js';

@@ -1,7 +1,7 @@
 // The checkers' shared picture of the cluster, built in one pass over watch events: one small record per
 // object (keyed on kind + uid, so a re-created object is a new one), never the events themselves.
 import { BACKUP_FINAL_STATES, SYSTEM_BACKUP_FINAL_STATES } from '../../../fixtures/crds/index.js';
-import type { WatchEvent, WatchedKind } from '../../harness/index.js';
+import type { WatchEvent, WatchedKind } from '../../../record/index.js';
 
 /** Label the runner puts on each SystemBackup: the workload iteration it belongs to. */
 export const ITERATION_LABEL = 'longhorn-chaos/iteration';

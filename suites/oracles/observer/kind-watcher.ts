@@ -5,7 +5,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import type { Clock } from '../../../common/index.js';
 import { LONGHORN_GROUP, LONGHORN_VERSION, PLURALS } from '../../../fixtures/crds/index.js';
-import type { History, ObservedObject, WatchedKind } from '../../harness/index.js';
+import type { History } from '../../harness/index.js';
+import type { ObservedObject, WatchedKind } from '../../../record/index.js';
 import { compareRV, keyOf, toObserved } from './objects.js';
 
 export interface KindWatcherOptions {

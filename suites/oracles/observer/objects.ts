@@ -1,6 +1,6 @@
 // What the observer keeps of an API object (ObservedObject: a metadata subset, spec, status), how it keys
 // objects, and how resourceVersions compare (opaque strings in general; etcd's are integers).
-import type { ObservedObject } from '../../harness/index.js';
+import type { ObservedObject } from '../../../record/index.js';
 
 interface RawObject {
   metadata?: {

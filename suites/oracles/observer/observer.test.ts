@@ -5,7 +5,8 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { systemClock } from '../../../common/index.js';
 import { LONGHORN_GROUP, LONGHORN_NAMESPACE, LONGHORN_VERSION } from '../../../fixtures/crds/index.js';
 import { useLocalEnvironment } from '../../../test-support/local-env.js';
-import { History, type GapEvent, type HistoryEvent, type WatchEvent } from '../../harness/index.js';
+import { History } from '../../harness/index.js';
+import type { GapEvent, HistoryEvent, WatchEvent } from '../../../record/index.js';
 import { startObserver, type Observer } from './observer.js';
 
 const base = {

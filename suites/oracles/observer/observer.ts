@@ -3,7 +3,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../../../common/index.js';
 import { UsageError } from '../../../common/index.js';
-import type { History, WatchedKind } from '../../harness/index.js';
+import type { History } from '../../harness/index.js';
+import type { WatchedKind } from '../../../record/index.js';
 import { KindWatcher, type KindStats } from './kind-watcher.js';
 
 /** Every kind a run watches: the objects of the system backup flow, in the order the report lists them. */

@@ -3,7 +3,7 @@
 // count. Key layout as Longhorn's backupstore (longhorn.md section 5): `<path>/backupstore/...`.
 import { Client } from 'minio';
 import { UsageError, type Clock } from '../../../common/index.js';
-import type { StoreEvent } from '../../harness/index.js';
+import type { StoreEvent } from '../../../record/index.js';
 
 export interface StoreReadOptions {
   /** MinIO's own URL, e.g. http://127.0.0.1:9000 (not the proxy). */

@@ -4,8 +4,8 @@ import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { UsageError } from '../../common/index.js';
-import type { CheckResult, HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
+import { UsageError } from '../common/index.js';
+import type { CheckResult, HistoryEvent, RunMeta, Verdict } from './shapes.js';
 import { RECORD_FILES } from './files.js';
 
 /** One proxy decision as faults.jsonl holds it (fault-injectors' DecisionRecord; only these fields are relied on). */

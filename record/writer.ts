@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../../common/index.js';
-import type { HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
+import { UsageError } from '../common/index.js';
+import type { HistoryEvent, RunMeta, Verdict } from './shapes.js';
 import { RECORD_FILES } from './files.js';
 
 /** Lines gathered before one stream write: fewer, larger writes keep 100k events/s cheap. */

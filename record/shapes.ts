@@ -1,6 +1,6 @@
 // The run record's shapes (design.md "Run record"): what history.jsonl, verdict.json and meta.json hold.
 // Observers, workloads and fault schedules append events; checkers read them; reports render them.
-// Imports nothing but types, so reports/ may depend on it.
+// Pure types: the record layer is the bottom of the suite, so everything above may depend on it.
 
 /** Truth values of a verdict: composing keeps the worst (false > unknown > true). */
 export type Validity = true | false | 'unknown';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../common/index.js';
-import type { HistoryEvent, RunMeta, Verdict } from '../../suites/harness/index.js';
+import { UsageError } from '../common/index.js';
+import type { HistoryEvent, RunMeta, Verdict } from './shapes.js';
 import { RunRecordWriter, readDecisions, readHistory, readMeta, readVerdict } from './index.js';
 
 const meta: RunMeta = {
