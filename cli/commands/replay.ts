@@ -10,7 +10,7 @@ import { resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { chaosEnv } from '../../suites/harness/index.js';
 import { progressWriter, reproCommand, resolveRunOptions, runChaos } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../program.js';
-import { abortOnSignals, printRunResult } from './run.js';
+import { abortOnSignals, printRunResult, renderRunReports } from './run.js';
 
 /** The recorded bug set as edits of the version's defaults, so the same behaviour is rebuilt. */
 function bugEdits(version: string, recorded: string[]): string[] {
@@ -66,7 +66,7 @@ export function registerReplay(program: Command, io: CliIo): void {
           onLog: (m) => progress.note(m),
         });
         progress.done();
-        printRunResult(io, result);
+        printRunResult(io, result, await renderRunReports(result));
         setExitCode(command, result.exitCode);
       } finally {
         signals.dispose();

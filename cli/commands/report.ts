@@ -23,12 +23,10 @@ export async function recheckRun(runDir: string) {
   const verdictPath = join(runDir, RECORD_FILES.verdict);
   await writeFile(`${verdictPath}.tmp`, JSON.stringify(verdict, null, 2) + '\n');
   await rename(`${verdictPath}.tmp`, verdictPath);
-  const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
   return {
     meta,
     verdict,
     recorded,
-    paths,
     changed: recorded !== undefined && recorded.valid !== verdict.valid,
   };
 }
@@ -39,7 +37,8 @@ export function registerReport(program: Command, io: CliIo): void {
     .description('re-check a recorded run offline with the same checkers and re-render its reports')
     .argument('<run-dir>', 'a run record directory (reports/out/<run-id>)')
     .action(async (runDir: string, _options: unknown, command: Command) => {
-      const { meta, verdict, recorded, paths, changed } = await recheckRun(runDir);
+      const { meta, verdict, recorded, changed } = await recheckRun(runDir);
+      const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
       io.stdout.write(`${terminalSummary(meta, verdict, paths)}\n`);
       for (const line of findingsInPlainWords(meta, verdict)) io.stdout.write(`${line}\n`);
       if (changed) {

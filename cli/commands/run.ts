@@ -15,12 +15,19 @@ import {
   type ChaosRunResult,
   type RunFlags,
 } from '../../suites/runner/index.js';
-import { terminalSummary } from '../../reports/index.js';
+import { renderReports, terminalSummary } from '../../reports/index.js';
 import { setExitCode, type CliIo } from '../program.js';
 
+/** The run's rendered reports (the runner stops at verdict.json); shared with `lhchaos replay`. */
+export type RenderedPaths = { runDir: string; junitPath: string; htmlPath: string };
+
+export async function renderRunReports(result: ChaosRunResult): Promise<RenderedPaths> {
+  return { runDir: result.runDir, ...(await renderReports(result.runDir, { verdict: result.verdict })) };
+}
+
 /** Prints what a finished run found; shared with `lhchaos replay`. */
-export function printRunResult(io: CliIo, result: ChaosRunResult): void {
-  io.stdout.write(`${terminalSummary(result.meta, result.verdict, result.paths)}\n`);
+export function printRunResult(io: CliIo, result: ChaosRunResult, paths: RenderedPaths): void {
+  io.stdout.write(`${terminalSummary(result.meta, result.verdict, paths)}\n`);
   for (const line of findingsInPlainWords(result.meta, result.verdict)) io.stdout.write(`${line}\n`);
   if (result.soak) io.stdout.write(`${soakLine(result.soak)}\n`);
   const { meta } = result;
@@ -31,7 +38,7 @@ export function printRunResult(io: CliIo, result: ChaosRunResult): void {
         `Run the fixed behaviour (expected to pass): ${fixed}\n`,
     );
   }
-  io.stdout.write(`report: ${result.paths.htmlPath}\nrepro: ${meta.repro}\n`);
+  io.stdout.write(`report: ${paths.htmlPath}\nrepro: ${meta.repro}\n`);
 }
 
 /** Ctrl-C and SIGTERM abort the run (teardown still runs); a second signal exits at once. */
@@ -121,12 +128,13 @@ export function registerRun(program: Command, io: CliIo): void {
           onLog: (message) => progress.note(message),
         });
         progress.done();
+        const paths = await renderRunReports(result);
         if (access && result.verdict.valid !== true) {
           const artifacts = await collectKubeArtifacts(access, result.runDir);
           io.stdout.write(`cluster artifacts: ${artifacts.dir} (${artifacts.files.length} files)\n`);
           for (const e of artifacts.errors) io.stdout.write(`  not collected: ${e.part}: ${e.error}\n`);
         }
-        printRunResult(io, result);
+        printRunResult(io, result, paths);
         setExitCode(command, result.exitCode);
       } finally {
         signals.dispose();

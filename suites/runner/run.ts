@@ -1,8 +1,8 @@
 // A whole chaos run: target up, observer on, each scenario in phases, teardown in reverse, then the
-// verdict judged from the written record (exactly what `lhchaos report` does), reports rendered, exit code.
+// verdict judged from the written record (exactly what `lhchaos report` does) and the exit code. The run
+// stops at verdict.json: rendering JUnit, HTML or a summary is the caller's job (reports/).
 import { join } from 'node:path';
 import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
-import { renderReports } from '../../reports/index.js';
 import {
   readHistory,
   RunRecordWriter,
@@ -65,7 +65,6 @@ export interface ChaosRunResult {
   verdict: Verdict;
   exitCode: 0 | 1 | 3;
   outcomes: ScenarioOutcome[];
-  paths: { runDir: string; junitPath: string; htmlPath: string };
   /** The observer's request counts (for the bench). */
   observerStats?: ObserverStats;
   /** Qualification only: failure rate with a Wilson interval, time to first failure. */
@@ -283,7 +282,6 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   await writer.writeVerdict(verdict);
   const soak = options.profile.soak ? soakReport(outcomes, verdict) : undefined;
   if (soak) await writeSoakReport(runDir, soak);
-  const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
   return {
     runId,
     runDir,
@@ -291,7 +289,6 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     verdict,
     exitCode: exitCodeFor(verdict),
     outcomes,
-    paths,
     observerStats,
     soak,
   };

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useLocalEnvironment } from '../../test-support/local-env.js';
@@ -114,6 +114,9 @@ describe('self: Ctrl-C during a run', function () {
     assert.ok(added.length > 0);
     for (const name of added) assert.ok(removed.has(name), `rule ${name} was armed and never removed`);
     assert.ok(events.some((e) => e.type === 'phase' && e.name === 'teardown'));
+    // The runner stops at verdict.json; the CLI renders the reports, also for an interrupted run.
+    for (const file of ['verdict.json', 'junit.xml', 'report.html']) await access(join(runDir, file));
+    assert.match(output, /report: .*report\.html/, output);
 
     const runId = runDir.split('/').pop()!;
     const client = new LonghornClient(environment.kubeConfig(), env.env.namespace);

@@ -4,6 +4,8 @@
 // and the simulator, one private environment per run (the simulator's wait loops outlive stop(), so runs
 // do not share an API server).
 import assert from 'node:assert/strict';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SIM_BUGS } from '../../fixtures/simulator/index.js';
 import { readHistory, type CheckResult } from '../../record/index.js';
 import { judgeRun } from '../runner/index.js';
@@ -41,6 +43,8 @@ describe('self: the suite against the simulated Longhorn', function () {
         // lhchaos report re-checks the written record with the same checkers: same verdict.
         const again = await judgeRun(() => readHistory(run.runDir), run.meta);
         assert.deepEqual(again, run.verdict);
+        // The runner stops at verdict.json: nothing is rendered that this test does not check.
+        await assert.rejects(access(join(run.runDir, 'report.html')), { code: 'ENOENT' });
       } finally {
         await run.cleanup();
       }
