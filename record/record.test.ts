@@ -1,11 +1,18 @@
 // Run record writer and reader: round trip, streaming order, and errors that name the file and line.
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../common/index.js';
 import type { HistoryEvent, RunMeta, Verdict } from './shapes.js';
-import { RunRecordWriter, readDecisions, readHistory, readMeta, readVerdict } from './index.js';
+import {
+  RunRecordWriter,
+  readDecisions,
+  readHistory,
+  readMeta,
+  readVerdict,
+  replaceVerdict,
+} from './index.js';
 
 const meta: RunMeta = {
   runId: 'run-1',
@@ -104,6 +111,19 @@ describe('run record', () => {
     // The runner judges the closed history, then writes the verdict: whole files may follow close().
     await writer.writeVerdict({ valid: true, checks: [] });
     assert.deepEqual(await readVerdict(dir), { valid: true, checks: [] });
+  });
+
+  it('replaces the verdict of a finished record (a re-check) and leaves no temp file', async () => {
+    const writer = await RunRecordWriter.create(dir);
+    await writer.close();
+    await writer.writeVerdict({ valid: true, checks: [] });
+    const rechecked: Verdict = {
+      valid: 'unknown',
+      checks: [{ name: 'runner-completed', valid: 'unknown', severity: 'error', message: 'm', evidence: [] }],
+    };
+    await replaceVerdict(dir, rechecked);
+    assert.deepEqual(await readVerdict(dir), rechecked);
+    assert.deepEqual((await readdir(dir)).sort(), ['faults.jsonl', 'history.jsonl', 'verdict.json']);
   });
 
   it('writes a trickle of events without close (flushed within an event-loop turn)', async () => {

@@ -164,10 +164,18 @@ export class RunRecordWriter {
     if (this.closed) throw new UsageError(`run record ${this.runDir} is already closed`);
   }
 
-  /** Write then rename, so a reader never sees half a meta.json or verdict.json. */
   private async writeJson(name: string, value: unknown): Promise<void> {
-    const path = join(this.runDir, name);
-    await writeFile(`${path}.tmp`, JSON.stringify(value, null, 2) + '\n');
-    await rename(`${path}.tmp`, path);
+    await writeJsonFile(join(this.runDir, name), value);
   }
+}
+
+/** Write then rename, so a reader never sees half a meta.json or verdict.json. */
+async function writeJsonFile(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, JSON.stringify(value, null, 2) + '\n');
+  await rename(`${path}.tmp`, path);
+}
+
+/** Replaces the verdict of a finished record: what re-checking a stored run writes. */
+export async function replaceVerdict(runDir: string, verdict: Verdict): Promise<void> {
+  await writeJsonFile(join(runDir, RECORD_FILES.verdict), verdict);
 }

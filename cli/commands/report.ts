@@ -1,35 +1,10 @@
-// lhchaos report RUN_DIR: re-check a recorded run offline with the same checkers the live run used (they
-// read only history.jsonl and meta.json), rewrite verdict.json, re-render JUnit and HTML, exit like the run.
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+// lhchaos report RUN_DIR: re-check a recorded run offline with the same checkers the live run used
+// (recheckRun: they read only history.jsonl and meta.json, verdict.json is rewritten), re-render JUnit and
+// HTML, exit like the run.
 import type { Command } from 'commander';
-import { UsageError } from '../../common/index.js';
 import { renderReports, terminalSummary } from '../../reports/index.js';
-import { readHistory, readMeta, readVerdict, RECORD_FILES } from '../../record/index.js';
-import { exitCodeFor, findingsInPlainWords, judgeRun } from '../../suites/runner/index.js';
+import { exitCodeFor, findingsInPlainWords, recheckRun } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../program.js';
-import { writeFile, rename } from 'node:fs/promises';
-
-/** Re-judges a run record; returns the new verdict and whether it differs from the recorded one. */
-export async function recheckRun(runDir: string) {
-  try {
-    await access(join(runDir, RECORD_FILES.history));
-  } catch {
-    throw new UsageError(`RUN_DIR: ${runDir} holds no ${RECORD_FILES.history} (not a run record)`);
-  }
-  const meta = await readMeta(runDir);
-  const verdict = await judgeRun(() => readHistory(runDir), meta);
-  const recorded = await readVerdict(runDir).catch(() => undefined);
-  const verdictPath = join(runDir, RECORD_FILES.verdict);
-  await writeFile(`${verdictPath}.tmp`, JSON.stringify(verdict, null, 2) + '\n');
-  await rename(`${verdictPath}.tmp`, verdictPath);
-  return {
-    meta,
-    verdict,
-    recorded,
-    changed: recorded !== undefined && recorded.valid !== verdict.valid,
-  };
-}
 
 export function registerReport(program: Command, io: CliIo): void {
   program

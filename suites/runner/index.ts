@@ -8,6 +8,7 @@ export {
   type RunProgress,
 } from './run.js';
 export { judgeRun, type HistorySource } from './check.js';
+export { recheckRun, type RecheckResult } from './recheck.js';
 export {
   SCENARIOS,
   scenarioByName,
