@@ -10,11 +10,7 @@ import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSim } from './commands/sim.js';
 import { registerTools } from './commands/tools.js';
-
-export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+import { exitCodeSetBy, type CliIo } from './io.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('lhchaos')
@@ -46,7 +42,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = buildProgram(io);
   let code: number = ExitCode.pass;
   program.hook('postAction', (_this, action) => {
-    const fromAction = (action as Command & { exitCodeResult?: number }).exitCodeResult;
+    const fromAction = exitCodeSetBy(action);
     if (typeof fromAction === 'number') code = fromAction;
   });
   try {
@@ -64,12 +60,4 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`lhchaos: ${describeError(error)}\n`);
     return exit;
   }
-}
-
-/**
- * Commands that end with a code other than 0 without throwing (a run whose verdict is false) set it
- * here; `runCli` returns it.
- */
-export function setExitCode(command: Command, code: number): void {
-  (command as Command & { exitCodeResult?: number }).exitCodeResult = code;
 }

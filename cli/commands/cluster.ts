@@ -22,7 +22,7 @@ import {
   type Executor,
 } from '../../fixtures/kind/index.js';
 import { locateTool } from '../../fixtures/toolchain/index.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../io.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

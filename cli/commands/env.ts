@@ -8,7 +8,7 @@ import {
   stopLocalEnvironment,
   type EnvironmentStatus,
 } from '../../fixtures/local/index.js';
-import { setExitCode, type CliIo } from '../program.js';
+import { setExitCode, type CliIo } from '../io.js';
 
 export const DEFAULT_ENV_DIR = '.lhchaos/env';
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../common/index.js';
 import { parseRule, startS3Proxy, type RuleSpec } from '../../fault-injectors/index.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../io.js';
 
 interface ProxyOptions {
   upstream: string;

@@ -9,8 +9,8 @@ import { RECORD_FILES, readMeta } from '../../record/index.js';
 import { resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { chaosEnv } from '../../suites/harness/index.js';
 import { progressWriter, reproCommand, resolveRunOptions, runChaos } from '../../suites/runner/index.js';
-import { setExitCode, type CliIo } from '../program.js';
-import { abortOnSignals, printRunResult, renderRunReports } from './run.js';
+import { setExitCode, type CliIo } from '../io.js';
+import { abortOnSignals, printRunResult, renderRunReports } from './chaos-run.js';
 
 /** The recorded bug set as edits of the version's defaults, so the same behaviour is rebuilt. */
 function bugEdits(version: string, recorded: string[]): string[] {

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { renderReports, terminalSummary } from '../../reports/index.js';
 import { exitCodeFor, findingsInPlainWords, recheckRun } from '../../suites/runner/index.js';
-import { setExitCode, type CliIo } from '../program.js';
+import { setExitCode, type CliIo } from '../io.js';
 
 export function registerReport(program: Command, io: CliIo): void {
   program

@@ -5,65 +5,15 @@ import { Option } from 'commander';
 import { chaosEnv } from '../../suites/harness/index.js';
 import {
   collectKubeArtifacts,
-  findingsInPlainWords,
   openKubeAccess,
   progressWriter,
   reproCommand,
   resolveRunOptions,
   runChaos,
-  soakLine,
-  type ChaosRunResult,
   type RunFlags,
 } from '../../suites/runner/index.js';
-import { renderReports, terminalSummary } from '../../reports/index.js';
-import { setExitCode, type CliIo } from '../program.js';
-
-/** The run's rendered reports (the runner stops at verdict.json); shared with `lhchaos replay`. */
-export type RenderedPaths = { runDir: string; junitPath: string; htmlPath: string };
-
-export async function renderRunReports(result: ChaosRunResult): Promise<RenderedPaths> {
-  return { runDir: result.runDir, ...(await renderReports(result.runDir, { verdict: result.verdict })) };
-}
-
-/** Prints what a finished run found; shared with `lhchaos replay`. */
-export function printRunResult(io: CliIo, result: ChaosRunResult, paths: RenderedPaths): void {
-  io.stdout.write(`${terminalSummary(result.meta, result.verdict, paths)}\n`);
-  for (const line of findingsInPlainWords(result.meta, result.verdict)) io.stdout.write(`${line}\n`);
-  if (result.soak) io.stdout.write(`${soakLine(result.soak)}\n`);
-  const { meta } = result;
-  if (result.exitCode === 1 && meta.longhorn.simulated && meta.longhorn.version === 'v1.8.1') {
-    const fixed = meta.repro.replace('--longhorn v1.8.1', '--longhorn v1.9.0');
-    io.stdout.write(
-      'This is the expected outcome: Longhorn v1.8.1 has the #10740 bug and the run reproduced it (exit code 1).\n' +
-        `Run the fixed behaviour (expected to pass): ${fixed}\n`,
-    );
-  }
-  io.stdout.write(`report: ${paths.htmlPath}\nrepro: ${meta.repro}\n`);
-}
-
-/** Ctrl-C and SIGTERM abort the run (teardown still runs); a second signal exits at once. */
-export function abortOnSignals(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  let count = 0;
-  const handler = (name: NodeJS.Signals) => {
-    count++;
-    if (count === 1) {
-      onFirst();
-      controller.abort(new Error(`${name} received`));
-    } else {
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
-}
+import { setExitCode, type CliIo } from '../io.js';
+import { abortOnSignals, printRunResult, renderRunReports } from './chaos-run.js';
 
 export function registerRun(program: Command, io: CliIo): void {
   program

@@ -9,7 +9,7 @@ import {
   startSimulator,
   type LonghornVersion,
 } from '../../fixtures/simulator/index.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../io.js';
 
 interface SimFlags {
   kubeconfig: string;

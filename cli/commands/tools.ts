@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
 import { formatSize, installTools, listTools } from '../../fixtures/toolchain/index.js';
 import type { ToolProgress } from '../../fixtures/toolchain/index.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../io.js';
 
 /** On a terminal a build's elapsed time rewrites one line; in logs every report is a line of its own. */
 function progressPrinter(stream: NodeJS.WritableStream): {
