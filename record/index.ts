@@ -4,3 +4,4 @@ export type * from './shapes.js';
 export { RunRecordWriter, replaceVerdict } from './writer.js';
 export { readHistory, readDecisions, readMeta, readVerdict, type DecisionLine } from './reader.js';
 export { RECORD_FILES } from './files.js';
+export { RUN_LABEL, SCENARIO_LABEL, ITERATION_LABEL } from './labels.js';

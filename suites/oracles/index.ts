@@ -1,8 +1,7 @@
 // Oracles: the checkers that turn a history into a three-valued verdict, the observer that turns watches
 // into history, and the direct store reader for the dual view.
 export { checkHistory, checkersFor } from './check/check-history.js';
-export type { CheckOptions, FaultClass, Finding, StreamingChecker, FinishContext } from './check/checker.js';
-export { ITERATION_LABEL } from './check/view.js';
+export type { CheckOptions, Finding, StreamingChecker, FinishContext } from './check/checker.js';
 export { HistoryStory } from './check/story.js';
 export {
   readStore,

@@ -11,7 +11,13 @@ import {
 } from '../../fault-injectors/cluster/index.js';
 import type { DecisionRecord, ProxyControl, RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
 import type { History, HistoryTap, OpRecorder } from '../harness/index.js';
-import type { ObservedObject, HistoryEvent, NewEvent, WatchEvent } from '../../record/index.js';
+import {
+  RUN_LABEL,
+  type ObservedObject,
+  type HistoryEvent,
+  type NewEvent,
+  type WatchEvent,
+} from '../../record/index.js';
 import {
   plannedOrigins,
   type ReactiveTrigger,
@@ -227,8 +233,7 @@ export class FaultController {
     ) {
       return undefined;
     }
-    if (watch.kind === 'SystemBackup' && !watch.object.metadata.labels?.['longhorn-chaos/run'])
-      return undefined;
+    if (watch.kind === 'SystemBackup' && !watch.object.metadata.labels?.[RUN_LABEL]) return undefined;
     const when = trigger.when;
     // BBI triggers act per backing image (a BBI is re-created under a new name for the same image).
     const subject =

@@ -4,7 +4,13 @@
 import { UsageError } from '../../common/index.js';
 import type { ClusterFaultName } from '../../fault-injectors/cluster/index.js';
 import type { RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
-import type { FaultClass, ObservedObject } from '../../record/index.js';
+import {
+  ITERATION_LABEL,
+  RUN_LABEL,
+  SCENARIO_LABEL,
+  type FaultClass,
+  type ObservedObject,
+} from '../../record/index.js';
 
 /** Longhorn's store keys under the test target URL (longhorn.md 5). */
 export const KEYS = {
@@ -67,9 +73,9 @@ export function volumeBackupsDone(view: TriggerView, systemBackup: string): bool
       .list('Volume')
       .filter(
         (v) =>
-          v.metadata.labels?.['longhorn-chaos/run'] === labels['longhorn-chaos/run'] &&
-          v.metadata.labels?.['longhorn-chaos/iteration'] === labels['longhorn-chaos/iteration'] &&
-          v.metadata.labels?.['longhorn-chaos/scenario'] === labels['longhorn-chaos/scenario'],
+          v.metadata.labels?.[RUN_LABEL] === labels[RUN_LABEL] &&
+          v.metadata.labels?.[ITERATION_LABEL] === labels[ITERATION_LABEL] &&
+          v.metadata.labels?.[SCENARIO_LABEL] === labels[SCENARIO_LABEL],
       )
       .map((v) => v.metadata.name),
   );

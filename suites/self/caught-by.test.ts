@@ -2,7 +2,8 @@
 // renamed check breaks here at once instead of in the slow self-test that runs the bug.
 import assert from 'node:assert/strict';
 import { SIM_BUGS, SIM_BUG_NAMES } from '../../fixtures/simulator/index.js';
-import { checkersFor, type FaultClass } from '../oracles/index.js';
+import type { FaultClass } from '../../record/index.js';
+import { checkersFor } from '../oracles/index.js';
 
 const FAULT_CLASSES: FaultClass[] = ['none', 'benign', 'destructive'];
 

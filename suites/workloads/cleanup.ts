@@ -4,7 +4,7 @@
 import type { Clock } from '../../common/index.js';
 import { DELETE_CR_ONLY_LABEL, type LonghornKind } from '../../fixtures/crds/index.js';
 import type { AnyObject, LonghornClient } from './longhorn-client.js';
-import { RUN_LABEL } from './names.js';
+import { RUN_LABEL } from '../../record/index.js';
 
 export interface CleanupOptions {
   client: LonghornClient;

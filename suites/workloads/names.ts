@@ -1,11 +1,7 @@
 // Names and labels of everything a run creates: short, DNS-safe, unique per run and iteration, and
 // labelled so that cleanup removes exactly what the run made.
 import { deriveSeed } from '../../common/index.js';
-import { RUN_LABEL } from '../../fixtures/crds/index.js';
-
-export const ITERATION_LABEL = 'longhorn-chaos/iteration';
-export const SCENARIO_LABEL = 'longhorn-chaos/scenario';
-export { RUN_LABEL };
+import { ITERATION_LABEL, RUN_LABEL, SCENARIO_LABEL } from '../../record/index.js';
 
 /** A 6-character tag of the run id, for object names (label values keep the full id). */
 export function runTag(runId: string): string {

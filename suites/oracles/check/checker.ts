@@ -1,9 +1,7 @@
 // What a streaming checker is: it sees each event once (plus the object change a watch event made) and
 // keeps per-object state; at the end it turns that state into findings. Also the observer-gap bookkeeping.
-import type { CheckResult, GapEvent, HistoryEvent, WatchedKind } from '../../../record/index.js';
+import type { CheckResult, FaultClass, GapEvent, HistoryEvent, WatchedKind } from '../../../record/index.js';
 import type { ClusterView, ObjectChange } from './view.js';
-
-export type FaultClass = 'none' | 'benign' | 'destructive';
 
 export interface CheckOptions {
   /** A non-final state unchanged for longer than this is stuck. */

@@ -4,8 +4,8 @@
 // or a `fault` event) or one of its cluster-fault ops completed ok. A planned origin that never fired, or
 // never even armed (the runner's "planned faults" log line), is unknown: not a pass. Never false: a fault
 // that did not fire says nothing about Longhorn.
-import type { HistoryEvent } from '../../../record/index.js';
-import type { FaultClass, Finding, FinishContext, StreamingChecker } from './checker.js';
+import type { FaultClass, HistoryEvent } from '../../../record/index.js';
+import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 
 const NAME = 'faults-fired';
 

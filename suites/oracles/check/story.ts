@@ -1,6 +1,12 @@
 // Builds literal histories that read like stories, for checker tests (Jepsen style) and for anyone who
 // needs a hand-made history: `story.at(5000).bbi('bi-1-aa', 'bi-1', 'InProgress', 0)`.
-import type { HistoryEvent, ObservedObject, StoreEvent, WatchedKind } from '../../../record/index.js';
+import {
+  ITERATION_LABEL,
+  type HistoryEvent,
+  type ObservedObject,
+  type StoreEvent,
+  type WatchedKind,
+} from '../../../record/index.js';
 
 interface Known {
   uid: string;
@@ -113,7 +119,7 @@ export class HistoryStory {
   systemBackup(name: string, state: string, iteration?: number): number {
     return this.watch('SystemBackup', name, {
       status: { state },
-      ...(iteration === undefined ? {} : { labels: { 'longhorn-chaos/iteration': String(iteration) } }),
+      ...(iteration === undefined ? {} : { labels: { [ITERATION_LABEL]: String(iteration) } }),
     });
   }
 

@@ -1,10 +1,7 @@
 // The checkers' shared picture of the cluster, built in one pass over watch events: one small record per
 // object (keyed on kind + uid, so a re-created object is a new one), never the events themselves.
 import { BACKUP_FINAL_STATES, SYSTEM_BACKUP_FINAL_STATES } from '../../../fixtures/crds/index.js';
-import type { WatchEvent, WatchedKind } from '../../../record/index.js';
-
-/** Label the runner puts on each SystemBackup: the workload iteration it belongs to. */
-export const ITERATION_LABEL = 'longhorn-chaos/iteration';
+import { ITERATION_LABEL, type WatchEvent, type WatchedKind } from '../../../record/index.js';
 
 export interface TrackedObject {
   key: string;
