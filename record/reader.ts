@@ -134,6 +134,9 @@ function checkAt(path: string, index: number, check: unknown): CheckResult {
   if (!Array.isArray(check.evidence) || !check.evidence.every((id) => typeof id === 'number')) {
     throw new UsageError(`${where}.evidence must be an array of event ids`);
   }
+  if (check.property !== undefined && check.property !== 'safety' && check.property !== 'liveness') {
+    throw new UsageError(`${where}.property must be "safety" or "liveness"`);
+  }
   return check as unknown as CheckResult;
 }
 

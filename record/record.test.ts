@@ -174,6 +174,14 @@ describe('run record', () => {
       '{"valid": true, "checks": [{"name": "x", "valid": true, "severity": "error"}]}',
     );
     await assert.rejects(readVerdict(dir), /verdict\.json: checks\[0\]\.evidence/);
+    await writeFile(
+      join(dir, 'verdict.json'),
+      '{"valid": true, "checks": [{"name": "x", "valid": true, "severity": "error", "evidence": [], "property": "eventually"}]}',
+    );
+    await assert.rejects(
+      readVerdict(dir),
+      /verdict\.json: checks\[0\]\.property must be "safety" or "liveness"/,
+    );
     await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...meta, seed: 'x' }));
     await assert.rejects(readMeta(dir), /meta\.json: field "seed" must be a number/);
     const decisions = [];

@@ -148,6 +148,13 @@ export type NewEvent = HistoryEvent extends infer E
     : never
   : never;
 
+/**
+ * What kind of invariant a check is. `safety`: nothing bad happens, so a violation seen is a violation
+ * however the run ended. `liveness`: something good eventually happens, so on a run cut short a `false`
+ * only means "not yet" (the runner makes it unknown).
+ */
+export type CheckProperty = 'safety' | 'liveness';
+
 /** One invariant judged over one scope (a scenario, one system backup, one BackupBackingImage). */
 export interface CheckResult {
   /** Invariant id, e.g. `no-stuck-state`, `progress-reaches-100`. */
@@ -163,6 +170,8 @@ export interface CheckResult {
   iteration?: number;
   /** The object the check is about, e.g. `BackupBackingImage/bi-1-3677a8e8`. */
   subject?: string;
+  /** Set by the checker that judged it; absent for the runner's own checks and in older records. */
+  property?: CheckProperty;
 }
 
 export interface Verdict {

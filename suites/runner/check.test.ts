@@ -50,6 +50,7 @@ describe('judgeRun', () => {
     const events = story({ interrupted: true });
     const verdict = await judgeRun(() => events, meta);
     const completes = verdict.checks.find((c) => c.name === 'bbi-completes');
+    assert.equal(completes?.property, 'liveness', 'the checker declares what it is');
     assert.equal(completes?.valid, 'unknown');
     assert.match(completes?.message ?? '', /did not finish/);
     assert.equal(verdict.checks.find((c) => c.name === 'runner-completed')?.valid, 'unknown');
@@ -59,7 +60,9 @@ describe('judgeRun', () => {
   it('keeps a safety violation seen before the interruption', async () => {
     const events = story({ interrupted: true, regress: true });
     const verdict = await judgeRun(() => events, meta);
-    assert.equal(verdict.checks.find((c) => c.name === 'progress-monotonic')?.valid, false);
+    const monotonic = verdict.checks.find((c) => c.name === 'progress-monotonic');
+    assert.equal(monotonic?.property, 'safety');
+    assert.equal(monotonic?.valid, false);
     assert.equal(verdict.valid, false);
   });
 });

@@ -59,18 +59,6 @@ async function coLoadChecks(history: HistorySource): Promise<CheckResult[]> {
   return results;
 }
 
-/**
- * Checks that a run can only pass after it reached quiescence ("eventually everything completes"). When a
- * scenario did not finish (interrupted, or a runner step failed), their `false` means "not yet", not "never":
- * they become unknown. Safety checks and stalls already observed past the window keep their `false`.
- */
-const EVENTUAL_CHECKS: ReadonlySet<string> = new Set([
-  'bbi-completes',
-  'system-backup-ready',
-  'bbi-ends-final',
-  'recovers-after-heal',
-]);
-
 function unfinishedScenarios(runnerChecksFound: CheckResult[], all: string[]): Set<string> {
   const unfinished = new Set<string>();
   for (const check of runnerChecksFound) {
@@ -81,8 +69,14 @@ function unfinishedScenarios(runnerChecksFound: CheckResult[], all: string[]): S
   return unfinished;
 }
 
+/**
+ * A liveness check ("eventually everything completes") can only pass after the scenario reached
+ * quiescence. When a scenario did not finish (interrupted, or a runner step failed), its `false` means
+ * "not yet", not "never": it becomes unknown. Safety checks (a stall seen past the window among them) keep
+ * their `false`. Each checker declares which it is (`StreamingChecker.property`).
+ */
 function judgeUnfinished(check: CheckResult, unfinished: Set<string>): CheckResult {
-  if (check.valid !== false || !EVENTUAL_CHECKS.has(check.name)) return check;
+  if (check.valid !== false || check.property !== 'liveness') return check;
   if (check.scenario === undefined || !unfinished.has(check.scenario)) return check;
   return {
     ...check,

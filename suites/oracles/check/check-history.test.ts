@@ -485,6 +485,7 @@ describe('checkHistory', () => {
   it('turns a crashing checker into unknown with its message', async () => {
     const crasher: StreamingChecker = {
       names: ['crasher'],
+      property: 'safety',
       observe: (event) => {
         if (event.id === 5) throw new Error('cannot read properties of undefined');
       },

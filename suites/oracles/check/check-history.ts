@@ -78,15 +78,16 @@ export async function checkHistory(
   const findings: Finding[] = [];
   for (const checker of checkers) {
     const name = checker.names[0] ?? 'checker';
+    const { property } = checker;
     const error = crashed.get(checker);
     if (error !== undefined) {
-      findings.push(crashedCheck(name, error));
+      findings.push({ ...crashedCheck(name, error), property });
       continue;
     }
     try {
-      findings.push(...checker.finish(context));
+      findings.push(...checker.finish(context).map((finding) => ({ ...finding, property })));
     } catch (finishError) {
-      findings.push(crashedCheck(name, finishError));
+      findings.push({ ...crashedCheck(name, finishError), property });
     }
   }
   findings.push(...observerGaps(gaps));

@@ -1,6 +1,13 @@
 // What a streaming checker is: it sees each event once (plus the object change a watch event made) and
 // keeps per-object state; at the end it turns that state into findings. Also the observer-gap bookkeeping.
-import type { CheckResult, FaultClass, GapEvent, HistoryEvent, WatchedKind } from '../../../record/index.js';
+import type {
+  CheckProperty,
+  CheckResult,
+  FaultClass,
+  GapEvent,
+  HistoryEvent,
+  WatchedKind,
+} from '../../../record/index.js';
 import type { ClusterView, ObjectChange } from './view.js';
 
 export interface CheckOptions {
@@ -31,6 +38,11 @@ export interface FinishContext {
 export interface StreamingChecker {
   /** The invariant names this checker may emit (a crash is reported under the first). */
   readonly names: readonly string[];
+  /**
+   * Safety (a violation seen stays a violation) or liveness (eventually; `false` on a run cut short
+   * becomes unknown). Every result of this checker carries it.
+   */
+  readonly property: CheckProperty;
   observe?(event: HistoryEvent, change: ObjectChange | undefined, view: ClusterView): void;
   finish(context: FinishContext): Finding[];
 }

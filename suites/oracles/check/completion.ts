@@ -25,6 +25,7 @@ function successorOf(bbi: TrackedObject, view: ClusterView): TrackedObject | und
 /** `bbi-completes` (mustComplete) or `bbi-ends-final`. */
 export class BbiOutcome implements StreamingChecker {
   readonly names: readonly string[];
+  readonly property = 'liveness';
   private readonly name: string;
 
   constructor(private readonly mustComplete: boolean) {
@@ -99,6 +100,7 @@ export class BbiOutcome implements StreamingChecker {
  */
 export class SystemBackupReady implements StreamingChecker {
   readonly names = ['system-backup-ready'];
+  readonly property = 'liveness';
 
   finish({ view, endT }: FinishContext): Finding[] {
     const findings: Finding[] = [];
@@ -155,6 +157,7 @@ export class SystemBackupReady implements StreamingChecker {
  */
 export class RecoversAfterHeal implements StreamingChecker {
   readonly names = ['recovers-after-heal'];
+  readonly property = 'liveness';
   private healT: number | undefined;
   private healEventId: number | undefined;
   private quiescence: { t: number; id: number } | undefined;

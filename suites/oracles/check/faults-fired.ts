@@ -31,6 +31,8 @@ interface ArmedRule {
 
 export class FaultsFired implements StreamingChecker {
   readonly names = [NAME];
+  // Every planned fault eventually fired (never false, so the runner never has to soften it).
+  readonly property = 'liveness';
   private readonly origins = new Map<string, Origin>();
   private readonly rules: ArmedRule[] = [];
   private readonly current = new Map<string, ArmedRule>();

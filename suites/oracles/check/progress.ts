@@ -10,6 +10,7 @@ const KINDS: readonly WatchedKind[] = ['BackupBackingImage', 'Backup'];
 
 export class ProgressMonotonic implements StreamingChecker {
   readonly names = [NAME];
+  readonly property = 'safety';
   private readonly last = new Map<string, { progress: number; eventId: number }>();
   private readonly violated = new Set<string>();
   private readonly findings: Finding[] = [];

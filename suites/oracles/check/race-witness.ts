@@ -18,6 +18,8 @@ interface Deletion {
 
 export class RaceWitness implements StreamingChecker {
   readonly names = [NAME];
+  // reports a deletion it saw
+  readonly property = 'safety';
   /** Unfinished CR-only deletions waiting for a successor, by backing image and target. */
   private readonly waiting = new Map<string, Deletion>();
   private readonly seen = new Set<string>();

@@ -10,6 +10,7 @@ const NAME = 'store-agrees';
 
 export class StoreAgrees implements StreamingChecker {
   readonly names = [NAME];
+  readonly property = 'safety';
   private store: StoreEvent | undefined;
 
   observe(event: HistoryEvent): void {

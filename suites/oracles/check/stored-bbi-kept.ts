@@ -29,6 +29,7 @@ interface Deletion {
 
 export class StoredBbiKept implements StreamingChecker {
   readonly names = [NAME];
+  readonly property = 'safety';
   private readonly armed = new Map<string, string>();
   /** Per backing image, the listing-hiding rules that hid its cfg. */
   private readonly hiddenBy = new Map<string, Set<string>>();

@@ -45,6 +45,8 @@ interface Stall {
 
 export class NoStuckState implements StreamingChecker {
   readonly names = [NAME];
+  // a stall seen past the window is a fact, however the run ended
+  readonly property = 'safety';
   private readonly activity = new Map<string, Activity>();
   private readonly stalls = new Map<string, Stall>();
   private firstT: number | undefined;

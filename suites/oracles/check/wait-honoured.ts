@@ -41,6 +41,7 @@ function rvOf(event: WatchEvent): number {
 
 export class WaitHonoured implements StreamingChecker {
   readonly names = [NAME];
+  readonly property = 'safety';
   /** First event at which each BBI was Completed or Error, with its resourceVersion. */
   private readonly finalAt = new Map<string, { rv: number; eventId: number }>();
   /** Per waiting SystemBackup, the BBIs it waits on that were deleted unfinished. */
