@@ -31,7 +31,9 @@ function progressPrinter(stream: NodeJS.WritableStream): {
 export function registerTools(program: Command, io: CliIo): void {
   const tools = program
     .command('tools')
-    .description('build or locate the pinned etcd, apiextensions-apiserver, MinIO, k6, kind and actionlint')
+    .description(
+      'build or locate the pinned etcd, apiextensions-apiserver, MinIO, k6, kind, actionlint and Toxiproxy',
+    )
     // Without an action commander would print help and succeed; a missing or unknown command is bad usage.
     .allowExcessArguments(true)
     .action((_options: unknown, command: Command) => {
