@@ -20,14 +20,14 @@ describe('bench/proxy', function () {
     const written = JSON.parse(await readFile(result.file, 'utf8')) as ProxyBenchResult;
     assert.deepEqual(written.options, result.options);
     for (const value of [
-      written.throughput.putRatio,
-      written.throughput.getRatio,
-      written.head.addedP50,
-      written.list.addedP50,
+      ...Object.values(written.ratios),
+      ...Object.values(written.addedMs),
+      written.throughputMiBps.toxiproxy.get,
       written.latencyRule.achieved.p50,
     ]) {
       assert.ok(Number.isFinite(value), `finite: ${value}`);
     }
+    assert.equal(Object.keys(written.ratios).length, 4);
     // The injected delay can only add time: the achieved delay is near 100 ms or above, never far below.
     assert.ok(written.latencyRule.achieved.p50 > 50, `achieved ${written.latencyRule.achieved.p50}`);
     assert.match(formatTable(result), /latency rule 100 ms/);

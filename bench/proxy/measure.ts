@@ -27,6 +27,24 @@ export function percentiles(values: number[]): Percentiles {
   return { samples: sorted.length, p50: round(at(0.5)), p99: round(at(0.99)) };
 }
 
+/** Median, min and max of repeated measurements: the spread says how far one run's figure can be trusted. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(values: number[], digits = 3): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return {
+    median: round(median, digits),
+    min: round(sorted[0] ?? NaN, digits),
+    max: round(sorted[sorted.length - 1] ?? NaN, digits),
+  };
+}
+
 export const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** `clients` concurrent clients, each PUTting (then GETting) `perClient` objects of `body.length` bytes. */
