@@ -1,21 +1,33 @@
-// The data port: forwards every S3 request unchanged (method, raw URL, raw headers including Host, bodies
-// streamed both ways over a keep-alive agent), so SigV4 signatures made for the proxy's address validate at
-// the upstream, and carries out what the rules planned. Only listing answers are buffered, and only while a
-// listing rule exists; they are small (at most 1000 entries).
-import http from 'node:http';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+// The data port: a relay, like a TCP proxy, that reads each message head to know the S3 request and carries
+// out what the rules planned. Each client connection gets one upstream connection of its own; requests are
+// served one after another. Heads and bodies go upstream byte for byte (Host included, so SigV4 signatures
+// made for the proxy's address validate at the upstream); a body no rule touches is forwarded chunk by chunk
+// without being parsed or copied. Only listing answers are buffered, and only while a listing rule exists.
+import { STATUS_CODES } from 'node:http';
+import type net from 'node:net';
 import type { Clock } from '../../common/index.js';
 import { classify, READ_OPERATIONS } from './classify.js';
 import type { DecisionLog } from './decision-log.js';
-import { finishDecision } from './decision.js';
-import { forwardable } from './headers.js';
+import { finishDecision, type DecisionOutcome } from './decision.js';
+import {
+  closesConnection,
+  HttpError,
+  parseRequestHead,
+  parseResponseHead,
+  requestFraming,
+  responseFraming,
+  responseHeadBytes,
+  type BodyFraming,
+  type RequestHead,
+  type ResponseHead,
+} from './http1.js';
 import { answerListing, listingFilters, type ListingDeps } from './listing-answer.js';
-import type { ListingChange } from './listing.js';
+import { Pacer } from './pacer.js';
+import { SocketReader, transfer, write } from './relay-io.js';
 import { isReadGuard, type RequestPlan, type RuleRequest } from './rules/index.js';
 import { s3ErrorXml, S3_ERROR_STATUS, type ProxyErrorCode } from './s3-errors.js';
-import { ThrottleStream } from './throttle-stream.js';
-import { collect, declaredSize, recordSuccess } from './write-record.js';
+import { UpstreamLink, type UpstreamConnection } from './upstream-link.js';
+import { declaredSize, recordSuccess } from './write-record.js';
 
 export interface DataPlaneStats {
   requestsTotal: number;
@@ -25,64 +37,113 @@ export interface DataPlaneStats {
 
 export interface DataPlaneDeps extends ListingDeps {
   upstream: URL;
-  agent: http.Agent;
   clock: Clock;
   log: DecisionLog;
   stats: DataPlaneStats;
   nextId(): number;
 }
 
-export function createDataHandler(deps: DataPlaneDeps) {
-  return (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    handle(deps, req, res).catch((error: unknown) => {
-      // Every expected failure is handled inside; this is the last guard so the proxy keeps running.
-      if (!res.headersSent)
-        sendError(res, 'BadGateway', { resource: req.url ?? '/', requestId: '0' }, String(error));
-      else res.destroy();
-    });
+/** An idle client connection (no request in progress) is closed after this long, as node's keep-alive does. */
+const IDLE_TIMEOUT_MS = 30_000;
+
+/** Serves one client connection until either side closes it. */
+export function createConnectionHandler(deps: DataPlaneDeps): (client: net.Socket) => void {
+  return (client) => {
+    serveConnection(deps, client).catch(() => client.destroy());
   };
 }
 
-interface Outcome {
-  status?: number;
-  upstreamError?: string;
-  listingChanges: ListingChange[];
+async function serveConnection(deps: DataPlaneDeps, client: net.Socket): Promise<void> {
+  client.setNoDelay(true);
+  client.on('timeout', () => client.destroy());
+  const reader = new SocketReader(client);
+  const upstream = new UpstreamLink(deps.upstream);
+  client.once('close', () => upstream.drop());
+  for (let keep = true; keep;) {
+    client.setTimeout(IDLE_TIMEOUT_MS);
+    let head: Buffer | null;
+    try {
+      head = await reader.head();
+    } catch (error) {
+      if (error instanceof HttpError) answerMalformed(client, error);
+      else client.destroy();
+      return;
+    }
+    if (head === null) break;
+    client.setTimeout(0);
+    keep = await exchange(deps, client, reader, upstream, head);
+  }
+  client.end();
 }
 
-async function handle(
+/** A request the proxy cannot read (node's HTTP server would answer it the same way, without a decision). */
+function answerMalformed(client: net.Socket, error: HttpError): void {
+  const status = error.status === 502 ? 400 : error.status;
+  client.end(responseHeadBytes(status, reasonOf(status), ['Connection', 'close', 'Content-Length', '0']));
+}
+
+/** What happened to one request, filled in as it goes; `keep`: the client connection may serve another. */
+interface Exchange {
+  outcome: DecisionOutcome;
+  status?: number;
+  keep: boolean;
+}
+
+/** One request and its answer; returns whether the connection may serve another. */
+async function exchange(
   deps: DataPlaneDeps,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): Promise<void> {
+  client: net.Socket,
+  reader: SocketReader,
+  upstream: UpstreamLink,
+  headBytes: Buffer,
+): Promise<boolean> {
+  let req: RequestHead;
+  let framing: BodyFraming;
+  try {
+    req = parseRequestHead(headBytes);
+    framing = requestFraming(req);
+  } catch (error) {
+    answerMalformed(client, error as HttpError);
+    return false;
+  }
   const { clock, rules, log, stats } = deps;
   const id = deps.nextId();
   const now = clock.now();
   const started = clock.monotonic();
-  const rawUrl = req.url ?? '/';
-  const classified = classify(req.method ?? 'GET', rawUrl, req.headers['x-amz-copy-source'] !== undefined);
-  const request: RuleRequest = { ...classified, id, now };
+  const request: RuleRequest = {
+    ...classify(req.method, req.url, req.headers['x-amz-copy-source'] !== undefined),
+    id,
+    now,
+  };
   const plan = rules.plan(request);
   guardReads(deps, request, plan);
   stats.requestsTotal++;
 
-  const outcome: Outcome = { listingChanges: [] };
+  const ex: Exchange = { outcome: { listingChanges: [] }, keep: !closesConnection(req, req.version) };
   const aborted = new AbortController();
-  res.once('close', () => {
-    aborted.abort();
-    const record = finishDecision(request, plan, outcome, res.headersSent ? res.statusCode : undefined);
+  const onClose = () => aborted.abort();
+  client.once('close', onClose);
+  try {
+    if (plan.requestDelayMs > 0) await clock.sleep(plan.requestDelayMs, aborted.signal);
+    if (plan.refusal) await refuse(client, reader, req, framing, request, plan.refusal.refusal, ex);
+    else await forward(deps, client, reader, upstream, req, framing, request, plan, ex, aborted.signal);
+  } catch (error) {
+    // The client left, or a socket failed mid-message: this connection cannot carry another request.
+    ex.keep = false;
+    if (!aborted.signal.aborted && ex.status === undefined) {
+      sendError(client, ex, 'BadGateway', describe(request), String(error));
+      client.end();
+    } else if (!aborted.signal.aborted) client.destroy();
+  } finally {
+    client.off('close', onClose);
+    // Logged as the answer's last bytes are queued: a client cannot see the answer before its decision.
+    const record = finishDecision(request, plan, ex.outcome, ex.status);
     record.durationMs = Math.round((clock.monotonic() - started) * 1000) / 1000;
     if (record.action !== 'pass' && record.action !== 'upstream-error') stats.requestsDisrupted++;
     log.append(record);
-  });
-
-  try {
-    if (plan.requestDelayMs > 0) await clock.sleep(plan.requestDelayMs, aborted.signal);
-    if (plan.refusal) return refuse(req, res, request, plan.refusal.refusal);
-    await forward(deps, req, res, request, plan, outcome, aborted.signal);
-  } catch (error) {
-    if (aborted.signal.aborted) return; // the client went away; nothing left to answer
-    throw error;
   }
+  if (!ex.keep) upstream.drop();
+  return ex.keep;
 }
 
 /** `hideReads`: GET/HEAD of a key a visibility rule hides gets the answer of a missing key. */
@@ -99,23 +160,33 @@ function guardReads(deps: DataPlaneDeps, request: RuleRequest, plan: RequestPlan
   }
 }
 
-function refuse(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
+async function refuse(
+  client: net.Socket,
+  reader: SocketReader,
+  req: RequestHead,
+  framing: BodyFraming,
   request: RuleRequest,
   refusal: NonNullable<RequestPlan['refusal']>['refusal'],
-): void {
-  req.resume(); // drain the body so the client is not stuck writing into a refused request
+  ex: Exchange,
+): Promise<void> {
   if (refusal.kind === 'reset') {
-    const socket = req.socket;
-    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-    else socket.destroy();
+    ex.keep = false;
+    client.resetAndDestroy();
     return;
   }
-  if (refusal.kind === 'hang') return; // no answer; the socket closes when the client gives up
-  const headers: Record<string, string> = {};
-  if (refusal.retryAfterSec !== undefined) headers['Retry-After'] = String(refusal.retryAfterSec);
-  sendError(res, refusal.code, describe(request), undefined, headers);
+  if (refusal.kind === 'hang') {
+    // No answer; whatever the client sends is dropped until it gives up and closes.
+    ex.keep = false;
+    await transfer(reader, { kind: 'close' }, {});
+    return;
+  }
+  // The body is read and dropped so the connection stays usable; a client waiting for `100 Continue`
+  // gets it first, as node's HTTP server would send it.
+  if (framing.kind !== 'none' && /100-continue/i.test(req.headers.expect ?? ''))
+    client.write('HTTP/1.1 100 Continue\r\n\r\n');
+  await transfer(reader, framing, {});
+  const extra = refusal.retryAfterSec === undefined ? [] : ['Retry-After', String(refusal.retryAfterSec)];
+  sendError(client, ex, refusal.code, describe(request), undefined, extra);
 }
 
 function describe(request: RuleRequest) {
@@ -132,104 +203,153 @@ function describe(request: RuleRequest) {
 }
 
 function sendError(
-  res: http.ServerResponse,
+  client: net.Socket,
+  ex: Exchange,
   code: ProxyErrorCode,
   where: { bucket?: string; key?: string; resource: string; requestId: string; head?: boolean },
   message?: string,
-  extra: Record<string, string> = {},
+  extra: string[] = [],
 ): void {
   const body = where.head ? '' : s3ErrorXml({ code, message, ...where });
-  res.writeHead(S3_ERROR_STATUS[code], {
-    'Content-Type': 'application/xml',
-    'Content-Length': Buffer.byteLength(body),
-    'x-amz-request-id': where.requestId,
-    ...extra,
-  });
-  res.end(body);
+  const status = S3_ERROR_STATUS[code];
+  const headers = ['Content-Type', 'application/xml', 'Content-Length', String(Buffer.byteLength(body))];
+  headers.push('x-amz-request-id', where.requestId, ...extra);
+  if (!ex.keep) headers.push('Connection', 'close');
+  client.write(Buffer.concat([responseHeadBytes(status, reasonOf(status), headers), Buffer.from(body)]));
+  ex.status = status;
 }
 
 async function forward(
   deps: DataPlaneDeps,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
+  client: net.Socket,
+  reader: SocketReader,
+  upstream: UpstreamLink,
+  req: RequestHead,
+  framing: BodyFraming,
   request: RuleRequest,
   plan: RequestPlan,
-  outcome: Outcome,
+  ex: Exchange,
   signal: AbortSignal,
 ): Promise<void> {
-  const { upstream, clock } = deps;
-  const open = () => {
-    const upstreamReq = http.request({
-      protocol: upstream.protocol,
-      hostname: upstream.hostname,
-      port: upstream.port,
-      method: req.method,
-      path: req.url,
-      headers: forwardable(req.rawHeaders),
-      setHost: false,
-      agent: deps.agent,
-      signal,
-    });
-    const responded = new Promise<http.IncomingMessage>((resolve, reject) => {
-      upstreamReq.once('response', resolve);
-      upstreamReq.once('error', reject);
-    });
-    return { upstreamReq, responded };
-  };
-  const hasBody =
-    req.headers['transfer-encoding'] !== undefined ||
-    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-  let deleteBody: Promise<Buffer> | undefined;
-  let upstreamRes: http.IncomingMessage | undefined;
-  for (let attempt = 0; upstreamRes === undefined; attempt++) {
-    const { upstreamReq, responded } = open();
-    if (hasBody) {
-      let body: Readable = req;
-      if (plan.bytesPerSecond !== undefined)
-        body = body.pipe(new ThrottleStream(plan.bytesPerSecond, clock, signal));
-      deleteBody = request.op === 'DeleteObjects' ? collect(body) : undefined;
-      // Errors on the request side surface through `responded` (the upstream request fails).
-      pipeline(body, upstreamReq).catch(() => undefined);
-    } else {
-      req.resume();
-      upstreamReq.end();
+  const { clock } = deps;
+  const pace = () => (plan.bytesPerSecond ? new Pacer(plan.bytesPerSecond, clock, signal) : undefined);
+  const deleteBody: Buffer[] | undefined = request.op === 'DeleteObjects' ? [] : undefined;
+  let conn!: UpstreamConnection;
+  let res!: ResponseHead;
+  let body: { settled: boolean; done: Promise<boolean> } | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      conn = await upstream.connect(signal);
+    } catch (error) {
+      return upstreamFailed(deps, client, request, ex, framing, error);
+    }
+    // The head as it came, then the body, sent while the answer is awaited: a client may wait for the
+    // upstream's `100 Continue` before it sends the body.
+    conn.socket.write(req.bytes);
+    if (framing.kind !== 'none') {
+      const sending = transfer(reader, framing, {
+        socket: conn.socket,
+        pace: pace(),
+        copy: deleteBody ? (data) => deleteBody.push(data) : undefined,
+      });
+      const state = {
+        settled: false,
+        done: sending.then(
+          () => true,
+          () => false,
+        ),
+      };
+      void state.done.then(() => (state.settled = true));
+      body = state;
     }
     try {
-      upstreamRes = await responded;
+      res = await finalHead(conn, client);
+      break;
     } catch (error) {
       if (signal.aborted) throw error;
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      // An idle keep-alive socket the upstream closed just as it was reused: a body-less request can be sent
-      // again on a fresh one; that is the agent's race, not the upstream's failure.
-      if (!hasBody && attempt === 0 && upstreamReq.reusedSocket && code === 'ECONNRESET') continue;
-      deps.stats.upstreamErrors++;
-      outcome.upstreamError = code;
-      sendError(res, 'BadGateway', describe(request), `upstream ${upstream.host} failed: ${code}`);
-      return;
+      upstream.drop();
+      // An idle keep-alive connection the upstream closed just as it was reused: a body-less request can be
+      // sent again on a fresh one; that is the connection's race, not the upstream's failure.
+      if (framing.kind === 'none' && attempt === 0 && conn.reused && !(error instanceof HttpError)) continue;
+      return upstreamFailed(deps, client, request, ex, framing, error);
     }
   }
-  const status = upstreamRes.statusCode ?? 502;
-  if (status >= 200 && status < 300) {
-    const size = declaredSize(req);
-    recordSuccess(deps, request, plan, upstreamRes, size, deleteBody ? await deleteBody : undefined);
+  if (res.status >= 200 && res.status < 300) {
+    if (deleteBody) await body?.done;
+    const deleted = deleteBody ? Buffer.concat(deleteBody) : undefined;
+    recordSuccess(deps, request, plan, res, declaredSize(req), deleted);
   }
   if (plan.responseDelayMs > 0) await clock.sleep(plan.responseDelayMs, signal);
 
-  let headers = forwardable(upstreamRes.rawHeaders);
-  let out: Readable = upstreamRes;
+  const resFraming = responseFraming(res, req.method);
+  if (resFraming.kind === 'close' || closesConnection(res)) ex.keep = false;
   const filters = listingFilters(deps, request, plan);
-  if (status === 200 && request.listing && filters !== undefined) {
-    const answer = await answerListing(deps, request, upstreamRes, filters, outcome);
-    headers = answer.headers;
-    out = Readable.from([answer.body]);
+  try {
+    if (res.status === 200 && request.listing && filters !== undefined) {
+      const chunks: Buffer[] = [];
+      await transfer(conn.reader, resFraming, { copy: (data) => chunks.push(data) });
+      const answer = await answerListing(
+        deps,
+        request,
+        { headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) },
+        filters,
+        ex.outcome,
+      );
+      const head = responseHeadBytes(res.status, res.reason, answer.headers);
+      client.write(Buffer.concat([head, answer.body]));
+      ex.status = res.status;
+    } else {
+      ex.status = res.status;
+      await transfer(conn.reader, resFraming, { socket: client, prefix: res.bytes, pace: pace() });
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    // The upstream broke off mid-body: the client sees a cut answer, never a wrong one.
+    ex.outcome.upstreamError = codeOf(error);
+    ex.keep = false;
+    client.destroy();
+    return;
   }
-  res.sendDate = false;
-  res.writeHead(status, upstreamRes.statusMessage, headers);
-  if (plan.bytesPerSecond !== undefined)
-    out = out.pipe(new ThrottleStream(plan.bytesPerSecond, clock, signal));
-  await pipeline(out, res).catch((error: unknown) => {
-    // The upstream broke off mid-body (or the client left): the client sees a cut answer, never a wrong one.
-    if (!signal.aborted) outcome.upstreamError = (error as NodeJS.ErrnoException).code ?? String(error);
-    res.destroy();
-  });
+  // The upstream may answer before it has read the whole body (an early error): then the client's body
+  // and this connection are out of step, and the connection ends with this answer.
+  if (body && !body.settled) ex.keep = false;
+  else if (body && !(await body.done)) ex.keep = false;
+  if (!ex.keep) client.end();
+}
+
+/** The upstream's final answer head, relaying interim ones (`100 Continue`) to the client. */
+async function finalHead(conn: UpstreamConnection, client: net.Socket): Promise<ResponseHead> {
+  for (;;) {
+    const bytes = await conn.reader.head();
+    if (bytes === null)
+      throw Object.assign(new Error('upstream closed the connection'), { code: 'ECONNRESET' });
+    const head = parseResponseHead(bytes);
+    if (head.status >= 200) return head;
+    if (head.status === 101) throw new HttpError('the upstream switched protocols', 502);
+    await write(client, bytes);
+  }
+}
+
+function upstreamFailed(
+  deps: DataPlaneDeps,
+  client: net.Socket,
+  request: RuleRequest,
+  ex: Exchange,
+  framing: BodyFraming,
+  error: unknown,
+): void {
+  const code = codeOf(error);
+  deps.stats.upstreamErrors++;
+  ex.outcome.upstreamError = code;
+  // The client's body may be partly sent or not at all: the connection ends with this answer.
+  if (framing.kind !== 'none') ex.keep = false;
+  const message = `upstream ${deps.upstream.host} failed: ${code}`;
+  sendError(client, ex, 'BadGateway', describe(request), message);
+  if (!ex.keep) client.end();
+}
+
+const reasonOf = (status: number): string => STATUS_CODES[status] ?? '';
+
+function codeOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String((error as Error).message ?? error);
 }

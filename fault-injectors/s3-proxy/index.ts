@@ -1,11 +1,11 @@
 // startS3Proxy: the S3-aware fault proxy as a library (data port + control port + in-process handle).
 import { open } from 'node:fs/promises';
 import http from 'node:http';
-import { isIP } from 'node:net';
+import net, { isIP } from 'node:net';
 import { EnvironmentError, systemClock, UsageError, type Clock } from '../../common/index.js';
 import { createControlHandler } from './control-api.js';
 import { ProxyCore, type ProxyEvent } from './core.js';
-import { createDataHandler } from './data-plane.js';
+import { createConnectionHandler } from './data-plane.js';
 import { DecisionLog } from './decision-log.js';
 import { parseRule } from './schema.js';
 import type { DecisionRecord, RuleSpec } from './types.js';
@@ -94,13 +94,9 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     });
   }
 
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
-  const dataServer = http.createServer({ requestTimeout: 0, keepAliveTimeout: 30_000 });
-  dataServer.on(
-    'request',
-    createDataHandler({
+  const dataServer = net.createServer(
+    createConnectionHandler({
       upstream,
-      agent,
       clock,
       rules: core.rules,
       record: core.record,
@@ -111,6 +107,12 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       nextId: () => core.nextId(),
     }),
   );
+  // close() ends hanging requests and idle keep-alive connections, which would hold the server open.
+  const clients = new Set<net.Socket>();
+  dataServer.on('connection', (socket: net.Socket) => {
+    clients.add(socket);
+    socket.once('close', () => clients.delete(socket));
+  });
   const controlServer = http.createServer(createControlHandler(core, options.token));
 
   const dataAddress = await listenOn(dataServer, listen, 'listen');
@@ -125,8 +127,9 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     control: core,
     async close() {
       core.lease.disarm();
-      await Promise.all([closeServer(dataServer), closeServer(controlServer)]);
-      agent.destroy();
+      const closed = Promise.all([closeServer(dataServer), closeServer(controlServer)]);
+      for (const socket of clients) socket.destroy();
+      await closed;
       await log.close();
     },
   };
@@ -137,7 +140,7 @@ function urlOf(address: HostPort): string {
   return `http://${host}:${address.port}`;
 }
 
-function listenOn(server: http.Server, at: HostPort, what: string): Promise<HostPort> {
+function listenOn(server: net.Server, at: HostPort, what: string): Promise<HostPort> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -156,11 +159,11 @@ function listenOn(server: http.Server, at: HostPort, what: string): Promise<Host
   });
 }
 
-function closeServer(server: http.Server): Promise<void> {
+function closeServer(server: net.Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     // Hanging requests and idle keep-alive sockets would hold close() forever.
-    server.closeAllConnections();
+    if (server instanceof http.Server) server.closeAllConnections();
   });
 }
 

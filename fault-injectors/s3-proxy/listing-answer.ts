@@ -1,6 +1,5 @@
-// Prepares a listing answer through the listing rules: buffers the upstream's (small) answer, rewrites it,
-// counts the listing rules that changed it, and corrects Content-Length.
-import type http from 'node:http';
+// Prepares a listing answer through the listing rules: takes the upstream's buffered (small) answer, rewrites
+// it, counts the listing rules that changed it, and corrects Content-Length.
 import { gunzipSync } from 'node:zlib';
 import { LIST_OPERATIONS, type ListingParams } from './classify.js';
 import { forwardable } from './headers.js';
@@ -40,17 +39,22 @@ export function listingFilters(
   return filters.length > 0 ? filters : undefined;
 }
 
+/** The upstream's listing answer: its head, and its body without transfer coding. */
+export interface UpstreamAnswer {
+  headers: Record<string, string | undefined>;
+  rawHeaders: string[];
+  body: Buffer;
+}
+
 /** The listing answer to send: the upstream's headers with a corrected Content-Length, and the body. */
 export async function answerListing(
   deps: ListingDeps,
   request: RuleRequest,
-  upstreamRes: http.IncomingMessage,
+  upstreamRes: UpstreamAnswer,
   filters: NamedFilter[],
   outcome: { listingChanges: ListingChange[] },
 ): Promise<{ headers: string[]; body: Buffer }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of upstreamRes) chunks.push(chunk as Buffer);
-  let xml: Buffer = Buffer.concat(chunks);
+  let xml: Buffer = upstreamRes.body;
   const gzipped = /gzip/i.test(String(upstreamRes.headers['content-encoding'] ?? ''));
   if (gzipped) xml = gunzipSync(xml);
   const rewrite = await rewriteListing({
@@ -72,7 +76,7 @@ export async function answerListing(
       entry.counters.applied++;
     }
   }
-  const body = rewrite.body ?? (gzipped ? xml : Buffer.concat(chunks));
+  const body = rewrite.body ?? (gzipped ? xml : upstreamRes.body);
   const headers: string[] = [];
   const raw = forwardable(upstreamRes.rawHeaders);
   for (let i = 0; i < raw.length; i += 2) {

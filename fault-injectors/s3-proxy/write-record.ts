@@ -1,7 +1,5 @@
 // Records the writes and deletes that succeeded upstream in the store record, then runs the success hooks
 // the rules planned (visibility-lag and delete-lag mark their keys there).
-import type http from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Clock } from '../../common/index.js';
 import { DELETE_OPERATIONS, WRITE_OPERATIONS } from './classify.js';
 import { parseDeleteKeys } from './delete-body.js';
@@ -13,7 +11,7 @@ export function recordSuccess(
   deps: { record: StoreRecord; clock: Clock },
   request: RuleRequest,
   plan: RequestPlan,
-  upstreamRes: http.IncomingMessage,
+  upstreamRes: { headers: Record<string, string | undefined> },
   bodySize: number | undefined,
   deleteBody: Buffer | undefined,
 ): void {
@@ -38,22 +36,8 @@ export function recordSuccess(
 }
 
 /** The object size a PUT declares (`aws-chunked` bodies carry it in x-amz-decoded-content-length). */
-export function declaredSize(req: http.IncomingMessage): number | undefined {
+export function declaredSize(req: { headers: Record<string, string | undefined> }): number | undefined {
   const declared = req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'];
   const n = Number(declared);
   return declared !== undefined && Number.isFinite(n) ? n : undefined;
-}
-
-/** Keeps a copy of a small body (a DeleteObjects key list) while it streams on. */
-export function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  stream.on('data', (chunk: Buffer) => {
-    if (size < 4 * 1024 * 1024) chunks.push(chunk);
-    size += chunk.length;
-  });
-  return new Promise((resolve) => {
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
-    stream.once('close', () => resolve(Buffer.concat(chunks)));
-  });
 }
