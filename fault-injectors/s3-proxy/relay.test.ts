@@ -48,11 +48,9 @@ describe('s3-proxy relay', function () {
 
   function request(path: string, options: http.RequestOptions, write?: (req: http.ClientRequest) => void) {
     const req = http.request({ host: '127.0.0.1', port, path, method: 'PUT', ...options });
-    const answered = once(req, 'response').then(async ([res]: [http.IncomingMessage]) => ({
-      status: res.statusCode,
-      headers: res.headers,
-      text: await body(res),
-    }));
+    const answered = new Promise<http.IncomingMessage>((resolve) => req.once('response', resolve)).then(
+      async (res) => ({ status: res.statusCode, headers: res.headers, text: await body(res) }),
+    );
     if (write) write(req);
     else req.end();
     return answered;
