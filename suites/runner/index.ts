@@ -6,6 +6,7 @@ export {
   type ChaosRunOptions,
   type ChaosRunResult,
   type RunProgress,
+  type RunPhase,
 } from './run.js';
 export { judgeRun, type HistorySource } from './check.js';
 export { recheckRun, type RecheckResult } from './recheck.js';

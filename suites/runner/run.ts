@@ -48,7 +48,12 @@ export interface ChaosRunOptions {
   clock?: Clock;
   onProgress?: (progress: RunProgress) => void;
   onLog?: (message: string) => void;
+  /** Called as the run enters each phase (bench/run times them). */
+  onPhase?: (phase: RunPhase) => void;
 }
+
+/** The phases of a run, in order: what `bench/run` breaks its wall and CPU time down by (its caller renders). */
+export type RunPhase = 'environment-up' | 'scenarios' | 'teardown' | 'judging';
 
 export interface RunProgress {
   scenario: string;
@@ -81,6 +86,7 @@ export function exitCodeFor(verdict: Verdict): 0 | 1 | 3 {
 }
 
 export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult> {
+  options.onPhase?.('environment-up');
   const clock = options.clock ?? systemClock;
   const runId = makeRunId(clock, options.seed);
   const runDir = join(options.outDir, runId);
@@ -205,6 +211,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         seed: options.seed,
         signal: abort.signal,
       });
+    options.onPhase?.('scenarios');
     const deadline = clock.monotonic() + (options.durationMs ?? options.profile.budgetMs);
     for (const [index, scenario] of options.scenarios.entries()) {
       if (abort.signal.aborted) break;
@@ -261,6 +268,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     options.signal?.removeEventListener('abort', onOuterAbort);
     history.setScenario(undefined);
     history.append({ type: 'phase', name: 'teardown' } as NewEvent);
+    options.onPhase?.('teardown');
     const failures = await tasks.unwind((title) => log(`teardown: ${title}`));
     for (const failure of failures) {
       history.append({
@@ -278,6 +286,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   await writer.drained();
   await writer.writeMeta(meta);
   await writer.close();
+  options.onPhase?.('judging');
   const verdict = await judgeRun(() => readHistory(runDir), meta);
   await writer.writeVerdict(verdict);
   const soak = options.profile.soak ? soakReport(outcomes, verdict) : undefined;
