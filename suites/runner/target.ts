@@ -5,7 +5,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { EnvironmentError, UsageError, type Clock } from '../../common/index.js';
 import { ProxyClient, startS3Proxy } from '../../fault-injectors/index.js';
 import {
@@ -20,6 +20,7 @@ import {
   stopLocalEnvironment,
   type EnvJson,
 } from '../../fixtures/local/index.js';
+import { KeepAliveKubeConfig } from '../../fixtures/crds/index.js';
 import { startSimulator, type LonghornVersion, type SimLogLine } from '../../fixtures/simulator/index.js';
 import type { RunMeta } from '../../record/index.js';
 import type { TaskStack } from './tasks.js';
@@ -67,9 +68,7 @@ export interface LocalTargetOptions {
 }
 
 function kubeConfigFor(env: EnvJson): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(env.kubeconfig);
-  return kc;
+  return KeepAliveKubeConfig.fromFile(env.kubeconfig);
 }
 
 export async function openLocalTarget(options: LocalTargetOptions): Promise<RunTarget> {
@@ -156,7 +155,7 @@ export function openKubeTarget(options: KubeTargetOptions): RunTarget {
       '--env kube: the direct MinIO endpoint is missing (set LHCHAOS_MINIO_ENDPOINT and credentials)',
     );
   }
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = new KeepAliveKubeConfig();
   try {
     if (options.kubeconfig) kubeConfig.loadFromFile(options.kubeconfig);
     else kubeConfig.loadFromDefault();
