@@ -2,8 +2,10 @@
 // whether the aims hold.
 import type { ProxyBenchResult } from './index.js';
 import type { Spread } from './measure.js';
+import { textTable } from '../text-table.js';
 
 const CLIENTS = 8;
+const signed = (x: number) => (x >= 0 ? `+${x}` : String(x));
 
 export function formatTable(r: ProxyBenchResult): string {
   const s = r.ratioSpread;
@@ -48,8 +50,8 @@ export function formatTable(r: ProxyBenchResult): string {
           lat[op].direct[p],
           lat[op].toxiproxy[p],
           lat[op].proxy[p],
-          `+${toxiproxyAdded}`,
-          `+${proxyAdded}`,
+          signed(toxiproxyAdded),
+          signed(proxyAdded),
           p === 'p50' ? '<= toxiproxy + 0.5' : '',
           p === 'p50' ? addedAim(proxyAdded, toxiproxyAdded) : '',
         ];
@@ -87,14 +89,5 @@ export function formatTable(r: ProxyBenchResult): string {
     ],
     ['load average (start, end)', `${r.loadAverage.start}, ${r.loadAverage.end}`, '', '', '', '', '', ''],
   ];
-  const cells = rows.map((row) => row.map(String));
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return `${cells
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
+  return textTable(rows);
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readChaosEnv } from '../../suites/harness/index.js';
 import { reproCommand, resolveRunOptions, runChaos, type RunPhase } from '../../suites/runner/index.js';
+import { textTable } from '../text-table.js';
 
 const PHASES: readonly RunPhase[] = ['environment-up', 'scenarios', 'teardown', 'judging', 'rendering'];
 
@@ -159,15 +160,7 @@ export function formatRunTable(r: RunBenchResult): string {
     '',
   ]);
   rows.push(['load average (start, end)', `${r.loadAverage.start}, ${r.loadAverage.end}`, '', '', '', '']);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return `${rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
+  return textTable(rows);
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
