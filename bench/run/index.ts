@@ -9,10 +9,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readChaosEnv } from '../../suites/harness/index.js';
+import { renderReports } from '../../reports/index.js';
 import { reproCommand, resolveRunOptions, runChaos, type RunPhase } from '../../suites/runner/index.js';
 import { textTable } from '../text-table.js';
 
-const PHASES: readonly RunPhase[] = ['environment-up', 'scenarios', 'teardown', 'judging', 'rendering'];
+/** The runner's phases, then rendering, which its callers do (as `lhchaos run` does). */
+type Phase = RunPhase | 'rendering';
+const PHASES: readonly Phase[] = ['environment-up', 'scenarios', 'teardown', 'judging', 'rendering'];
 
 export interface PhaseCost {
   wallMs: number;
@@ -23,9 +26,9 @@ export interface PhaseCost {
 }
 
 export interface RunBenchResult {
-  runs: { seed: number; verdict: string; exitCode: number; phases: Record<RunPhase, PhaseCost> }[];
+  runs: { seed: number; verdict: string; exitCode: number; phases: Record<Phase, PhaseCost> }[];
   /** Median over runs, per phase. */
-  median: Record<RunPhase | 'total', PhaseCost>;
+  median: Record<Phase | 'total', PhaseCost>;
   loadAverage: { start: number; end: number };
   file: string;
 }
@@ -66,19 +69,21 @@ async function measureOneRun(seed: number, outDir: string) {
     readChaosEnv({}),
     {},
   );
-  const marks: { phase: RunPhase | 'end'; at: ReturnType<typeof snapshot> }[] = [];
+  const marks: { phase: Phase | 'end'; at: ReturnType<typeof snapshot> }[] = [];
   const result = await runChaos({
     ...resolved,
     repro: reproCommand(resolved),
     onPhase: (phase) => marks.push({ phase, at: snapshot() }),
   });
+  marks.push({ phase: 'rendering', at: snapshot() });
+  await renderReports(result.runDir, { verdict: result.verdict });
   marks.push({ phase: 'end', at: snapshot() });
-  const phases = {} as Record<RunPhase, PhaseCost>;
+  const phases = {} as Record<Phase, PhaseCost>;
   for (const phase of PHASES) phases[phase] = { wallMs: 0, selfCpuMs: 0, childCpuMs: 0 };
   for (let i = 0; i + 1 < marks.length; i++) {
     const { phase, at } = marks[i]!;
     const next = marks[i + 1]!.at;
-    const cost = phases[phase as RunPhase];
+    const cost = phases[phase as Phase];
     cost.wallMs += next.wall - at.wall;
     cost.selfCpuMs += next.self - at.self;
     cost.childCpuMs += next.child - at.child;
