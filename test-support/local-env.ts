@@ -1,15 +1,8 @@
 // Mocha helper: one real local environment (etcd, apiextensions-apiserver, MinIO) per describe block,
-// started in `before` in a temp dir and stopped in `after`, even when the tests fail.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// started in `before` in a temp dir and stopped in `after`, even when the tests fail. It is tied to the
+// test process: a mocha that is killed takes its environments with it.
 import { KubeConfig } from '@kubernetes/client-node';
-import {
-  startLocalEnvironment,
-  stopLocalEnvironment,
-  type LocalEnvironment,
-  type StartOptions,
-} from '../fixtures/local/index.js';
+import { startLocalEnvironment, type LocalEnvironment, type StartOptions } from '../fixtures/local/index.js';
 
 export interface LocalEnvironmentAccess {
   /** The running environment; throws when called outside the describe's tests. */
@@ -19,22 +12,24 @@ export interface LocalEnvironmentAccess {
 }
 
 /** Call inside `describe`; returns an accessor usable from `it`/`beforeEach`. */
-export function useLocalEnvironment(options: Omit<StartOptions, 'dir'> = {}): LocalEnvironmentAccess {
+export function useLocalEnvironment(
+  options: Omit<StartOptions, 'dir' | 'lifetime'> = {},
+): LocalEnvironmentAccess {
   let environment: LocalEnvironment | undefined;
-  let dir: string | undefined;
 
   before(async function () {
     this.timeout(180_000);
-    dir = await mkdtemp(join(tmpdir(), 'lhchaos-env-'));
-    environment = await startLocalEnvironment({ ...options, dir });
+    // A start that fails half-way stops what it started and removes its folder itself.
+    environment = await startLocalEnvironment({
+      ownedDirPrefix: 'lhchaos-env-',
+      ...options,
+      lifetime: 'tied',
+    });
   });
 
   after(async function () {
     this.timeout(60_000);
-    if (dir === undefined) return;
-    // By directory, not by handle: if `before` failed half-way, env.json still lists what was started.
-    await stopLocalEnvironment(dir, { keep: false });
-    await rm(dir, { recursive: true, force: true });
+    await environment?.stop({ keep: false });
     environment = undefined;
   });
 
