@@ -212,5 +212,10 @@ export interface RunMeta {
   /** A non-final state unchanged for longer than this is stuck. */
   stallWindowMs: number;
   argv?: string[];
+  /**
+   * Local: the environment's folder. `owned`: the run's own, removed at its end (or by its watchdog, or
+   * by `lhchaos env gc` when both are gone); otherwise the `--env-dir` it reused, which stays.
+   */
+  environment?: { dir: string; owned: boolean };
   coLoad?: { exitCode: number; thresholdsBreached: boolean; summaryFile?: string };
 }

@@ -27,26 +27,39 @@ export function printRunResult(io: CliIo, result: ChaosRunResult, paths: Rendere
   io.stdout.write(`report: ${paths.htmlPath}\nrepro: ${meta.repro}\n`);
 }
 
-/** Ctrl-C and SIGTERM abort the run (teardown still runs); a second signal exits at once. */
-export function abortOnSignals(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
+/** The signals that end a run: Ctrl-C, a CI cancel (SIGTERM), a closed terminal (SIGHUP). */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * The first stop signal aborts the run (the teardown still heals and stops everything); the second makes
+ * the teardown hurry (no grace periods, no waiting for deletions) without skipping any of it; a third
+ * exits at once, and the environment's watchdog stops what is left.
+ */
+export function abortOnSignals(
+  onFirst: () => void,
+  onSecond: () => void = () => {},
+): { signal: AbortSignal; hurry: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
+  const hurry = new AbortController();
   let count = 0;
   const handler = (name: NodeJS.Signals) => {
     count++;
     if (count === 1) {
       onFirst();
       controller.abort(new Error(`${name} received`));
+    } else if (count === 2) {
+      onSecond();
+      hurry.abort(new Error(`a second signal (${name}) received`));
     } else {
       process.exit(130);
     }
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const name of STOP_SIGNALS) process.on(name, handler);
   return {
     signal: controller.signal,
+    hurry: hurry.signal,
     dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const name of STOP_SIGNALS) process.off(name, handler);
     },
   };
 }

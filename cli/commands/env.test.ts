@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopLocalEnvironment, type EnvJson } from '../../fixtures/local/index.js';
 import { runCliCaptured } from '../../test-support/cli.js';
+import { waitFor } from '../../test-support/wait.js';
 
 const cli = runCliCaptured;
 
@@ -127,7 +128,7 @@ describe('lhchaos env', function () {
     assert.match(after.stdout, /no local environment/);
   });
 
-  it('leaves a record when `env up` itself is killed mid-start, and `env down` stops what it left', async () => {
+  it('leaves nothing when `env up` itself is killed mid-start: its watchdog stops what it started', async () => {
     const envDir = join(dir, 'killed');
     const bin = fileURLToPath(new URL('../../bin/lhchaos.js', import.meta.url));
     const up = spawn(process.execPath, [bin, 'env', 'up', '--dir', envDir], {
@@ -135,38 +136,57 @@ describe('lhchaos env', function () {
     });
     let upStderr = '';
     up.stderr.on('data', (chunk: Buffer) => (upStderr += chunk.toString()));
-    let upExit: number | null | undefined;
-    const exited = new Promise((resolve) =>
-      up.once('exit', (code) => {
-        upExit = code;
-        resolve(code);
-      }),
-    );
+    const exited = new Promise((resolve) => up.once('exit', resolve));
+    let left: EnvJson | undefined;
     try {
       // Wait until env.json lists a running process, then kill `up` without a chance to clean up.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
+      left = await waitFor('env up to record a process', 60_000, async () => {
+        assert.equal(up.exitCode, null, `env up ended before recording a process: ${upStderr}`);
         const env = await readFile(join(envDir, 'env.json'), 'utf8').then(JSON.parse, () => undefined);
-        if ((env as EnvJson | undefined)?.processes.length) break;
-        assert.ok(upExit === undefined, `env up ended (${upExit}) before recording a process: ${upStderr}`);
-        assert.ok(Date.now() < deadline, `env up never recorded a process: ${upStderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+        return (env as EnvJson | undefined)?.processes.length ? (env as EnvJson) : undefined;
+      });
     } finally {
       up.kill('SIGKILL');
       await exited;
     }
-    const left = JSON.parse(await readFile(join(envDir, 'env.json'), 'utf8')) as EnvJson;
-    assert.ok(left.processes.length > 0);
+    await waitFor('every process `up` started to end and its folder to go', 10_000, async () => {
+      for (const p of left!.processes) {
+        const cmdline = await readFile(`/proc/${p.pid}/cmdline`, 'utf8').catch(() => '');
+        if (cmdline.includes(envDir)) return undefined;
+      }
+      return existsSync(envDir) ? undefined : true;
+    });
+  });
 
-    const down = await cli('env', 'down', '--dir', envDir);
+  it('down on an empty folder leaves it and says nothing was removed', async () => {
+    const empty = join(dir, 'empty');
+    await mkdir(empty);
+    const down = await cli('env', 'down', '--dir', empty);
     assert.equal(down.code, 0, down.stderr);
-    for (const p of left.processes) {
-      const cmdline = await readFile(`/proc/${p.pid}/cmdline`, 'utf8').catch(() => '');
-      assert.equal(cmdline.includes(envDir), false, `${p.name} (pid ${p.pid}) still runs`);
-    }
-    const rest = await readdir(envDir).catch(() => []);
-    assert.deepEqual(rest, [], 'the directory is gone, lock file included');
-    assert.equal(existsSync(envDir), false);
+    assert.equal(existsSync(empty), true);
+    assert.doesNotMatch(down.stdout, /data removed/);
+    assert.match(down.stdout, /nothing removed/);
+  });
+
+  it('gc removes a stale environment under --root and exits 2 for a missing root', async () => {
+    const root = join(dir, 'gc-root');
+    const stale = join(root, 'lhchaos-run-env-old');
+    await mkdir(join(stale, 'logs'), { recursive: true });
+    // An owner that cannot be alive: pid 1 never has start time 0 here (it started at boot, after 0).
+    await writeFile(
+      join(stale, 'owner.json'),
+      JSON.stringify({ version: 1, owner: { pid: 1, startTicks: -1 }, createdAt: new Date(0).toISOString() }),
+    );
+    const dry = await cli('env', 'gc', '--root', root, '--dry-run');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, new RegExp(`would remove ${stale}`));
+    assert.equal(existsSync(stale), true);
+    const gc = await cli('env', 'gc', '--root', root);
+    assert.equal(gc.code, 0, gc.stderr);
+    assert.match(gc.stdout, /1 stale environment\(s\) removed/);
+    assert.equal(existsSync(stale), false);
+    const missing = await cli('env', 'gc', '--root', join(dir, 'nope'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--root .*nope: no such directory/);
   });
 });

@@ -1,14 +1,19 @@
-// lhchaos env up|down|status: the embedded local environment (etcd, apiextensions-apiserver, MinIO).
+// lhchaos env up|down|status|gc: the embedded local environment (etcd, apiextensions-apiserver, MinIO),
+// and the removal of environments whose owner died.
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode } from '../../common/index.js';
+import { ExitCode, UsageError } from '../../common/index.js';
 import {
+  ENV_TOOL_NAMES,
+  collectStaleEnvironments,
   environmentStatus,
   startLocalEnvironment,
   stopLocalEnvironment,
   type EnvironmentStatus,
 } from '../../fixtures/local/index.js';
 import { setExitCode, type CliIo } from '../io.js';
+import { ensureTools } from './tools.js';
 
 export const DEFAULT_ENV_DIR = '.lhchaos/env';
 
@@ -39,13 +44,13 @@ export function registerEnv(program: Command, io: CliIo): void {
   const env = program
     .command('env')
     .description('embedded local environment: etcd, apiextensions-apiserver with the Longhorn CRDs, MinIO')
-    .usage('<up|down|status> [options]')
+    .usage('<up|down|status|gc> [options]')
     // Without a subcommand, or with an unknown one, commander would print help and exit 0; that is bad usage.
     .argument('[subcommand]')
     .action((subcommand: string | undefined) => {
       const what =
         subcommand === undefined ? 'a subcommand is required' : `unknown subcommand '${subcommand}'`;
-      env.error(`lhchaos env: ${what} (expected up, down or status)`, {
+      env.error(`lhchaos env: ${what} (expected up, down, status or gc)`, {
         exitCode: ExitCode.usage,
         code: 'lhchaos.usage',
       });
@@ -61,6 +66,7 @@ export function registerEnv(program: Command, io: CliIo): void {
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
     try {
+      await ensureTools(io, ENV_TOOL_NAMES, abort.signal);
       const started = await startLocalEnvironment({
         dir: opts.dir,
         signal: abort.signal,
@@ -101,10 +107,10 @@ export function registerEnv(program: Command, io: CliIo): void {
         io.stdout.write(`no environment processes recorded in ${result.dir}\n`);
       for (const s of result.stopped) io.stdout.write(`${s.name} (pid ${s.pid}): ${s.outcome}\n`);
       const what = result.removed
-        ? 'data removed'
+        ? `data removed from ${result.dir}`
         : opts.keep
-          ? 'data kept'
-          : 'nothing removed (not an environment directory)';
+          ? `data kept in ${result.dir}`
+          : `nothing removed (${result.dir} holds no environment)`;
       io.stdout.write(`down in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${what}\n`);
     });
 
@@ -115,4 +121,29 @@ export function registerEnv(program: Command, io: CliIo): void {
     io.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : describeStatus(status));
     if (status.state !== 'running') setExitCode(command, ExitCode.unknown);
   });
+
+  env
+    .command('gc')
+    .description(
+      'remove the environments of runs and tests whose owner and watchdog are both gone (never a live one)',
+    )
+    .option('--root <dir>', 'where owned environments live (default: the system temp dir)')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--json', 'print JSON')
+    .action(async (opts: { root?: string; dryRun?: boolean; json?: boolean }) => {
+      if (opts.root !== undefined && !(await stat(opts.root).catch(() => undefined))?.isDirectory()) {
+        throw new UsageError(`--root ${opts.root}: no such directory`);
+      }
+      const result = await collectStaleEnvironments({ root: opts.root, dryRun: opts.dryRun === true });
+      if (opts.json) {
+        io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const verb = opts.dryRun ? 'would remove' : 'removed';
+      for (const e of result.removed) io.stdout.write(`${verb} ${e.dir}: ${e.reason}\n`);
+      for (const e of result.kept) io.stdout.write(`kept ${e.dir}: ${e.reason}\n`);
+      io.stdout.write(
+        `${result.removed.length} stale environment(s) ${verb}, ${result.kept.length} kept, ${result.live.length} in use\n`,
+      );
+    });
 }

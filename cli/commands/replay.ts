@@ -62,6 +62,7 @@ export function registerReplay(program: Command, io: CliIo): void {
           replayFrom: runDir,
           repro,
           signal: signals.signal,
+          hurry: signals.hurry,
           onProgress: (p) => progress.update(p),
           onLog: (m) => progress.note(m),
         });

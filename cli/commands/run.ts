@@ -12,8 +12,10 @@ import {
   runChaos,
   type RunFlags,
 } from '../../suites/runner/index.js';
+import { ENV_TOOL_NAMES } from '../../fixtures/local/index.js';
 import { setExitCode, type CliIo } from '../io.js';
 import { abortOnSignals, printRunResult, renderRunReports } from './chaos-run.js';
+import { ensureTools } from './tools.js';
 
 export function registerRun(program: Command, io: CliIo): void {
   program
@@ -65,15 +67,23 @@ export function registerRun(program: Command, io: CliIo): void {
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`repro: ${repro}\n`);
       if (access?.clusterDir) io.stdout.write(`cluster: ${access.clusterDir}\n`);
-      const signals = abortOnSignals(() =>
-        progress.note('interrupted: healing faults and removing the run objects...'),
+      const signals = abortOnSignals(
+        () => progress.note('interrupted: healing faults and removing the run objects...'),
+        () => progress.note('interrupted again: hurrying the teardown (processes get SIGKILL)...'),
       );
       try {
+        // A fresh machine: build what this run starts before anything is written.
+        const needed = [
+          ...(options.env === 'local' && !options.envDir ? ENV_TOOL_NAMES : []),
+          ...(options.coLoad ? (['k6'] as const) : []),
+        ];
+        if (needed.length > 0) await ensureTools(io, needed, signals.signal);
         const result = await runChaos({
           ...options,
           repro,
           argv: process.argv.slice(2),
           signal: signals.signal,
+          hurry: signals.hurry,
           onProgress: (p) => progress.update(p),
           onLog: (message) => progress.note(message),
         });

@@ -1,8 +1,8 @@
 // lhchaos tools: build or locate the pinned tools (install) and show where each comes from (list).
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import { formatSize, installTools, listTools } from '../../fixtures/toolchain/index.js';
-import type { ToolProgress } from '../../fixtures/toolchain/index.js';
+import { cacheRoot, formatSize, installTools, listTools } from '../../fixtures/toolchain/index.js';
+import type { ToolName, ToolProgress } from '../../fixtures/toolchain/index.js';
 import type { CliIo } from '../io.js';
 
 /** On a terminal a build's elapsed time rewrites one line; in logs every report is a line of its own. */
@@ -26,6 +26,35 @@ function progressPrinter(stream: NodeJS.WritableStream): {
     stream.write(`${event.message}\n`);
   };
   return { print, end };
+}
+
+/**
+ * Builds the tools a command needs that are not there yet (the first run on a fresh machine), with the
+ * progress display of `tools install`; cached tools cost a version check each.
+ */
+export async function ensureTools(
+  io: CliIo,
+  names: readonly ToolName[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const progress = progressPrinter(io.stderr);
+  let told = false;
+  const print = (event: ToolProgress): void => {
+    if (!told && (event.phase === 'start' || event.phase === 'wait')) {
+      told = true;
+      progress.print({
+        ...event,
+        phase: 'notice',
+        message: `first use: building the pinned tools this command needs into ${cacheRoot()} (later runs reuse them)`,
+      });
+    }
+    progress.print(event);
+  };
+  try {
+    await installTools(names, { onProgress: print, signal });
+  } finally {
+    progress.end();
+  }
 }
 
 export function registerTools(program: Command, io: CliIo): void {

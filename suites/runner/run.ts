@@ -22,7 +22,13 @@ import { runScenario, type ScenarioOutcome } from './run-scenario.js';
 import type { Scenario } from './scenarios.js';
 import { soakReport, writeSoakReport, type SoakReport } from './soak.js';
 import { TaskStack } from './tasks.js';
-import { openKubeTarget, openLocalTarget, type RunTarget, type StoreAccess } from './target.js';
+import {
+  openKubeTarget,
+  openLocalTarget,
+  readReusedEnvironment,
+  type RunTarget,
+  type StoreAccess,
+} from './target.js';
 
 export interface ChaosRunOptions {
   env: 'local' | 'kube';
@@ -45,6 +51,8 @@ export interface ChaosRunOptions {
   repro: string;
   argv?: string[];
   signal?: AbortSignal;
+  /** Aborted (a second Ctrl-C): the teardown hurries; it still stops every process and heals. */
+  hurry?: AbortSignal;
   clock?: Clock;
   onProgress?: (progress: RunProgress) => void;
   onLog?: (message: string) => void;
@@ -90,6 +98,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const clock = options.clock ?? systemClock;
   const runId = makeRunId(clock, options.seed);
   const runDir = join(options.outDir, runId);
+  // A bad --env-dir is bad usage: refused before anything is written.
+  if (options.env === 'local' && options.envDir !== undefined) await readReusedEnvironment(options.envDir);
   const writer = await RunRecordWriter.create(runDir);
   const tap = new HistoryTap();
   const history = new History({
@@ -106,6 +116,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const onOuterAbort = () => abort.abort(options.signal?.reason ?? new Error('interrupted'));
   if (options.signal?.aborted) onOuterAbort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const onHurry = () => tasks.hurry();
+  if (options.hurry?.aborted) onHurry();
+  options.hurry?.addEventListener('abort', onHurry, { once: true });
   const random = new SeededRandom(options.seed);
   const timeFactor = options.timeFactor ?? (options.env === 'local' ? options.profile.timeFactor : 1);
   const stallWindowMs = Math.round(options.profile.stallWindowT * 1000 * timeFactor);
@@ -153,6 +166,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
             timeFactor,
             clock,
             tasks,
+            signal: abort.signal,
+            onEnvironmentDir: async (dir, owned) => {
+              meta.environment = { dir, owned };
+              await writer.writeMeta(meta);
+            },
             onProgress: log,
             onSimulatorLog: (line) => {
               if (line.level !== 'warn' && line.level !== 'error') return;
@@ -180,8 +198,16 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     await writer.writeMeta(meta);
     const client = new LonghornClient(target.kubeConfig, target.namespace);
     // Undo in reverse: proxy healed last-resort, then the run's CRs, then (earlier) the target itself.
-    tasks.defer('remove the CRs of the run', async () => {
-      const report = await cleanupRun({ client, clock, runId, forceFinalizers: target.env === 'local' });
+    tasks.defer('remove the CRs of the run', async (hurry) => {
+      // In a hurry, the run's own environment goes as a whole right after this: no need to tidy it.
+      if (hurry.aborted && target.envOwned) return;
+      const report = await cleanupRun({
+        client,
+        clock,
+        runId,
+        forceFinalizers: target.env === 'local',
+        hurry,
+      });
       if (report.remaining.length > 0) log(`cleanup left ${report.remaining.join(', ')}`);
     });
     tasks.defer('heal the proxy (remove rules, reset, release the lease)', async () => {
@@ -270,6 +296,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     history.append({ type: 'phase', name: 'teardown' } as NewEvent);
     options.onPhase?.('teardown');
     const failures = await tasks.unwind((title) => log(`teardown: ${title}`));
+    options.hurry?.removeEventListener('abort', onHurry);
     for (const failure of failures) {
       history.append({
         type: 'log',

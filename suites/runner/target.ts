@@ -2,11 +2,9 @@
 // MinIO and the simulator pointed at the proxy. Kube: a real cluster whose Longhorn already talks to an
 // in-cluster proxy; the runner reaches the proxy's control URL and MinIO directly. Everything started
 // here is torn down through the TaskStack, in reverse.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { EnvironmentError, UsageError, type Clock } from '../../common/index.js';
+import { EnvironmentError, UsageError, describeError, type Clock } from '../../common/index.js';
 import { ProxyClient, startS3Proxy } from '../../fault-injectors/index.js';
 import {
   kubeClusterFaults,
@@ -15,6 +13,8 @@ import {
 } from '../../fault-injectors/cluster/index.js';
 import type { ProxyControl } from '../../fault-injectors/s3-proxy/types.js';
 import {
+  collectStaleEnvironments,
+  createOwnedEnvironmentDir,
   readEnvironment,
   startLocalEnvironment,
   stopLocalEnvironment,
@@ -51,11 +51,19 @@ export interface RunTarget {
   tools: Record<string, string>;
   /** The environment directory in local mode. */
   envDir?: string;
+  /** Local: the environment is the run's own (it ends with the run; its objects need no cleanup). */
+  envOwned?: boolean;
 }
 
 export interface LocalTargetOptions {
-  /** Reuse this environment; absent: start a private one in a temp dir and stop it at the end. */
+  /**
+   * Reuse this environment; absent: start a private one in a temp dir, tied to this process (it ends
+   * with the run, however the run ends), and stop it at the end.
+   */
   envDir?: string;
+  /** Called with the environment's folder as soon as it is known (before a private one starts). */
+  onEnvironmentDir?: (dir: string, owned: boolean) => Promise<void>;
+  signal?: AbortSignal;
   longhorn: string;
   simBugs: string[];
   seed: number;
@@ -71,18 +79,46 @@ function kubeConfigFor(env: EnvJson): KubeConfig {
   return KeepAliveKubeConfig.fromFile(env.kubeconfig);
 }
 
+/** The environment `--env-dir` names; a UsageError naming the flag when there is none. */
+export async function readReusedEnvironment(envDir: string): Promise<EnvJson> {
+  const info = await stat(envDir).catch(() => undefined);
+  if (info === undefined) {
+    throw new UsageError(
+      `--env-dir ${envDir}: no such directory (start an environment there with \`lhchaos env up --dir ${envDir}\`)`,
+    );
+  }
+  if (!info.isDirectory()) throw new UsageError(`--env-dir ${envDir}: not a directory`);
+  try {
+    return await readEnvironment(envDir);
+  } catch (error) {
+    throw new UsageError(`--env-dir ${envDir}: ${describeError(error)}`, { cause: error });
+  }
+}
+
 export async function openLocalTarget(options: LocalTargetOptions): Promise<RunTarget> {
   const progress = options.onProgress ?? (() => {});
   let env: EnvJson;
   if (options.envDir) {
-    env = await readEnvironment(options.envDir);
+    env = await readReusedEnvironment(options.envDir);
+    await options.onEnvironmentDir?.(env.dir, false);
   } else {
-    const dir = await mkdtemp(join(tmpdir(), 'lhchaos-run-env-'));
-    options.tasks.defer('stop the private local environment', async () => {
-      await stopLocalEnvironment(dir, { keep: false });
+    // Environments of earlier runs whose runner and watchdog are both gone (a killed machine, a kill of
+    // both): removed here, and only those (see fixtures/local/ownership.ts).
+    const gc = await collectStaleEnvironments();
+    for (const stale of gc.removed) progress(`removed the stale environment ${stale.dir} (${stale.reason})`);
+    const dir = await createOwnedEnvironmentDir();
+    let stop = (hurry: AbortSignal) => stopLocalEnvironment(dir, { keep: false, hurry }).then(() => {});
+    options.tasks.defer('stop the private local environment', (hurry) => stop(hurry));
+    await options.onEnvironmentDir?.(dir, true);
+    progress(`starting a private local environment in ${dir} (it ends with this run)`);
+    const local = await startLocalEnvironment({
+      dir,
+      lifetime: 'tied',
+      onProgress: progress,
+      signal: options.signal,
     });
-    progress(`starting a private local environment in ${dir}`);
-    env = (await startLocalEnvironment({ dir, onProgress: progress })).env;
+    stop = (hurry) => local.stop({ keep: false, hurry });
+    env = local.env;
   }
   progress('starting the fault proxy in front of MinIO');
   const proxy = await startS3Proxy({
@@ -128,6 +164,7 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     timeFactor: options.timeFactor,
     tools: { ...env.tools },
     envDir: env.dir,
+    envOwned: options.envDir === undefined,
   };
 }
 

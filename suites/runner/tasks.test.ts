@@ -27,4 +27,22 @@ describe('TaskStack', () => {
     await stack.unwind();
     assert.equal(runs, 1);
   });
+
+  it('hurry reaches the step that is running and every step after it, and skips none', async () => {
+    const stack = new TaskStack();
+    const seen: [string, boolean][] = [];
+    stack.defer('last', async (hurry) => void seen.push(['last', hurry.aborted]));
+    stack.defer('slow', async (hurry) => {
+      seen.push(['slow', hurry.aborted]);
+      // Waits for the hurry itself: without it this step never ends and the test times out.
+      await new Promise((resolve) => hurry.addEventListener('abort', resolve, { once: true }));
+    });
+    const unwinding = stack.unwind();
+    stack.hurry();
+    await unwinding;
+    assert.deepEqual(seen, [
+      ['slow', false],
+      ['last', true],
+    ]);
+  });
 });

@@ -3,7 +3,8 @@
 
 export interface Teardown {
   title: string;
-  run: () => Promise<void>;
+  /** `hurry` is aborted when the user asks twice (a second Ctrl-C): cut waits short, skip no undo. */
+  run: (hurry: AbortSignal) => Promise<void>;
 }
 
 export interface TeardownFailure {
@@ -14,17 +15,23 @@ export interface TeardownFailure {
 export class TaskStack {
   private readonly stack: Teardown[] = [];
   private running: Promise<TeardownFailure[]> | undefined;
+  private readonly hurried = new AbortController();
 
   /** Registers an undo step; returns a function that runs and forgets it early. */
-  defer(title: string, run: () => Promise<void>): () => Promise<void> {
+  defer(title: string, run: (hurry: AbortSignal) => Promise<void>): () => Promise<void> {
     const entry = { title, run };
     this.stack.push(entry);
     return async () => {
       const index = this.stack.indexOf(entry);
       if (index < 0) return;
       this.stack.splice(index, 1);
-      await run();
+      await run(this.hurried.signal);
     };
+  }
+
+  /** Tells the running and the remaining undo steps to hurry (grace periods end, waits are cut short). */
+  hurry(): void {
+    this.hurried.abort();
   }
 
   get size(): number {
@@ -39,7 +46,7 @@ export class TaskStack {
         const entry = this.stack.pop() as Teardown;
         onStep?.(entry.title);
         try {
-          await entry.run();
+          await entry.run(this.hurried.signal);
         } catch (error) {
           failures.push({ title: entry.title, error });
         }

@@ -14,6 +14,8 @@ export interface CleanupOptions {
   timeoutMs?: number;
   /** Strip finalizers of objects still present after the timeout (local environments only). */
   forceFinalizers?: boolean;
+  /** Aborted (a second Ctrl-C): stop waiting for deletions; what is still there is forced or reported. */
+  hurry?: AbortSignal;
 }
 
 export interface CleanupReport {
@@ -75,7 +77,7 @@ export async function cleanupRun(options: CleanupOptions): Promise<CleanupReport
   }
   const deadline = clock.monotonic() + timeoutMs;
   let remaining = await stillThere(client, targets);
-  while (remaining.length > 0 && clock.monotonic() < deadline) {
+  while (remaining.length > 0 && clock.monotonic() < deadline && !options.hurry?.aborted) {
     await clock.sleep(Math.min(500, timeoutMs / 10));
     remaining = await stillThere(client, targets);
   }
