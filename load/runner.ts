@@ -1,6 +1,7 @@
 // Runs the k6 S3 co-load as a child process beside the system backups: exit code 99 is a threshold
 // breach (recorded, not an error), any other non-zero code is a k6 failure with its stderr tail.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EnvironmentError, systemClock } from '../common/index.js';
@@ -12,6 +13,18 @@ import {
   type RunK6Options,
 } from './options.js';
 import { readSummary, type CoLoadSummary } from './summary.js';
+
+/**
+ * util-linux's setpriv sets the parent-death signal and then execs k6 (same pid, same command line): when
+ * this process dies by any signal, SIGKILL included, the kernel sends k6 SIGTERM, so a killed runner does
+ * not leave k6 loading a dead proxy for the rest of its duration. Without setpriv, k6 is started as is.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
+
+/** The command that starts k6 tied to this process's life. */
+export function k6Command(k6Path: string, args: string[]): [string, string[]] {
+  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'TERM', '--', k6Path, ...args]] : [k6Path, args];
+}
 
 /** k6's exit code when thresholds were crossed (errext/exitcodes: ThresholdsHaveFailed). */
 export const K6_THRESHOLDS_FAILED = 99;
@@ -68,7 +81,13 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
   await rm(summaryPath, { force: true });
 
   const started = clock.monotonic();
-  const child = spawn(options.k6Path, ['run', '--quiet', '--no-color', options.script ?? DEFAULT_SCRIPT], {
+  const [file, args] = k6Command(options.k6Path, [
+    'run',
+    '--quiet',
+    '--no-color',
+    options.script ?? DEFAULT_SCRIPT,
+  ]);
+  const child = spawn(file, args, {
     env: k6Environment(options, process.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
