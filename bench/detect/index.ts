@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { PLURALS } from '../../fixtures/crds/index.js';
-import { startLocalEnvironment, stopLocalEnvironment } from '../../fixtures/local/index.js';
+import { startLocalEnvironment } from '../../fixtures/local/index.js';
 import { readHistory } from '../../record/index.js';
 import { RUN_WATCHED_KINDS } from '../../suites/oracles/index.js';
 import { drive } from '../../suites/self/drive.js';
@@ -57,8 +57,9 @@ function startPollingLoop(kubeconfig: string, namespace: string) {
 }
 
 async function detection() {
-  const dir = await mkdtemp(join(tmpdir(), 'lhchaos-bench-env-'));
-  const env = await startLocalEnvironment({ dir });
+  // Tied to this process: a benchmark stopped with Ctrl-C or killed leaves no environment behind.
+  const env = await startLocalEnvironment({ lifetime: 'tied', ownedDirPrefix: 'lhchaos-bench-env-' });
+  const dir = env.dir;
   try {
     const poller = startPollingLoop(env.env.kubeconfig, env.env.namespace);
     const wallStart = performance.now();
@@ -106,8 +107,7 @@ async function detection() {
         : null,
     };
   } finally {
-    await stopLocalEnvironment(dir);
-    await rm(dir, { recursive: true, force: true });
+    await env.stop();
   }
 }
 
