@@ -19,6 +19,15 @@ describe('HistoryTap and OpRecorder', () => {
     assert.equal(await none, undefined);
   });
 
+  it('rejects next() at once when its signal was aborted before the wait began', async () => {
+    const clock = new ManualClock();
+    const tap = new HistoryTap();
+    const interrupted = new AbortController();
+    interrupted.abort(new Error('SIGINT received'));
+    // The manual clock never advances: only the signal can end this wait.
+    await assert.rejects(tap.next(() => false, 60_000, clock, interrupted.signal), /SIGINT received/);
+  });
+
   it('pairs invoke with ok, and records a throwing action as info with its error', async () => {
     const clock = new ManualClock();
     const history = new History({ clock, retain: true });

@@ -39,6 +39,8 @@ export class HistoryTap {
     const timer = new AbortController();
     const onAbort = () => timer.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A signal aborted before the wait began (a Ctrl-C while the scene was being created) fires no event.
+    if (signal?.aborted) onAbort();
     let found: HistoryEvent | undefined;
     const unsubscribe = this.subscribe((event) => {
       if (found === undefined && predicate(event)) {

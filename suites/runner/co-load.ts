@@ -26,6 +26,7 @@ export async function startCoLoad(options: {
   const summaryPath = join(options.runDir, 'k6-summary.json');
   const stop = new AbortController();
   options.signal.addEventListener('abort', () => stop.abort(options.signal.reason), { once: true });
+  if (options.signal.aborted) stop.abort(options.signal.reason);
   const handle: CoLoadHandle = { finish: async () => {} };
   const running: Promise<RunK6Result | undefined> = runK6({
     k6Path,

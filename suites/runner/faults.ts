@@ -273,6 +273,7 @@ export class FaultController {
           }
           this.stopPolling.signal.addEventListener('abort', done, { once: true });
           this.healing.signal.addEventListener('abort', done, { once: true });
+          if (this.stopPolling.signal.aborted || this.healing.signal.aborted) done();
         });
         await this.disarm(rule.name, `trigger ${trigger.name}: released`);
       }
