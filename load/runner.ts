@@ -2,7 +2,7 @@
 // breach (recorded, not an error), any other non-zero code is a k6 failure with its stderr tail.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { access, constants, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EnvironmentError, systemClock } from '../common/index.js';
 import {
@@ -80,6 +80,10 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
   // A summary left by an earlier run must not pass for this one's.
   await rm(summaryPath, { force: true });
 
+  // setpriv would start and then fail to exec a missing k6: say it here, as spawn would have.
+  await access(options.k6Path, constants.X_OK).catch((error: unknown) => {
+    throw new EnvironmentError(`could not start k6 at ${options.k6Path}`, { cause: error });
+  });
   const started = clock.monotonic();
   const [file, args] = k6Command(options.k6Path, [
     'run',
