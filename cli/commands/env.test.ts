@@ -128,7 +128,8 @@ describe('lhchaos env', function () {
     assert.match(after.stdout, /no local environment/);
   });
 
-  it('leaves nothing when `env up` itself is killed mid-start: its watchdog stops what it started', async () => {
+  it('leaves nothing when `env up` itself is killed mid-start: its watchdog stops what it started', async function () {
+    this.timeout(300_000);
     const envDir = join(dir, 'killed');
     const bin = fileURLToPath(new URL('../../bin/lhchaos.js', import.meta.url));
     const up = spawn(process.execPath, [bin, 'env', 'up', '--dir', envDir], {
@@ -140,7 +141,8 @@ describe('lhchaos env', function () {
     let left: EnvJson | undefined;
     try {
       // Wait until env.json lists a running process, then kill `up` without a chance to clean up.
-      left = await waitFor('env up to record a process', 60_000, async () => {
+      // A bound for a loaded machine (tsx and the tool checks take seconds there), not a speed target.
+      left = await waitFor('env up to record a process', 240_000, async () => {
         assert.equal(up.exitCode, null, `env up ended before recording a process: ${upStderr}`);
         const env = await readFile(join(envDir, 'env.json'), 'utf8').then(JSON.parse, () => undefined);
         return (env as EnvJson | undefined)?.processes.length ? (env as EnvJson) : undefined;

@@ -66,9 +66,11 @@ export function registerEnv(program: Command, io: CliIo): void {
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
     try {
-      await ensureTools(io, ENV_TOOL_NAMES, abort.signal);
+      // Located once: the environment starts the binaries found (or built) here.
+      const tools = await ensureTools(io, ENV_TOOL_NAMES, abort.signal);
       const started = await startLocalEnvironment({
         dir: opts.dir,
+        tools,
         signal: abort.signal,
         onProgress: (message) => io.stderr.write(`${message}\n`),
       });

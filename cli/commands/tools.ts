@@ -30,13 +30,13 @@ function progressPrinter(stream: NodeJS.WritableStream): {
 
 /**
  * Builds the tools a command needs that are not there yet (the first run on a fresh machine), with the
- * progress display of `tools install`; cached tools cost a version check each.
+ * progress display of `tools install`; cached tools cost a version check each. Returns each tool's binary.
  */
-export async function ensureTools(
+export async function ensureTools<Name extends ToolName>(
   io: CliIo,
-  names: readonly ToolName[],
+  names: readonly Name[],
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<Record<Name, { path: string; version: string }>> {
   const progress = progressPrinter(io.stderr);
   let told = false;
   const print = (event: ToolProgress): void => {
@@ -51,7 +51,10 @@ export async function ensureTools(
     progress.print(event);
   };
   try {
-    await installTools(names, { onProgress: print, signal });
+    const results = await installTools(names, { onProgress: print, signal });
+    return Object.fromEntries(
+      results.map((r) => [r.name, { path: r.path as string, version: r.version }]),
+    ) as Record<Name, { path: string; version: string }>;
   } finally {
     progress.end();
   }
