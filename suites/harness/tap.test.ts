@@ -25,7 +25,10 @@ describe('HistoryTap and OpRecorder', () => {
     const interrupted = new AbortController();
     interrupted.abort(new Error('SIGINT received'));
     // The manual clock never advances: only the signal can end this wait.
-    await assert.rejects(tap.next(() => false, 60_000, clock, interrupted.signal), /SIGINT received/);
+    await assert.rejects(
+      tap.next(() => false, 60_000, clock, interrupted.signal),
+      /SIGINT received/,
+    );
   });
 
   it('pairs invoke with ok, and records a throwing action as info with its error', async () => {
