@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { SeededRandom, deriveSeed } from './random.js';
+
+const draws = (random: SeededRandom, n = 8) => Array.from({ length: n }, () => random.int(0, 2 ** 30));
 
 describe('SeededRandom', () => {
   it('gives the same sequence for the same seed and a different one for another seed', () => {
@@ -44,5 +48,35 @@ describe('SeededRandom', () => {
   it('derives seeds from labels deterministically', () => {
     assert.equal(deriveSeed('a', 1), deriveSeed('a', 1));
     assert.notEqual(deriveSeed('a', 1), deriveSeed('a', 2));
+  });
+
+  it('gives every seed up to 2^53 - 1 its own streams, where 32 bits once made 0 and 2^32 one run', () => {
+    const pairs = [
+      [0, 2 ** 32],
+      [7, 7 + 2 ** 32],
+      [2 ** 32 - 1, 2 ** 33 - 1],
+      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 2 ** 32],
+    ];
+    for (const [a, b] of pairs) {
+      assert.notDeepEqual(draws(new SeededRandom(a!)), draws(new SeededRandom(b!)), `${a} vs ${b}`);
+      const childA = new SeededRandom(a!).derive('rule', 'x');
+      const childB = new SeededRandom(b!).derive('rule', 'x');
+      assert.notDeepEqual(draws(childA), draws(childB), `children of ${a} vs ${b}`);
+    }
+  });
+
+  it('keeps the streams of 32-bit seeds as pure-rand seeded them, so recorded runs replay the same', () => {
+    for (const seed of [0, 1, 21, 2 ** 31 - 1, -5, deriveSeed('rule', 'a')]) {
+      const ours = new SeededRandom(seed);
+      const theirs = xoroshiro128plus(seed);
+      const expected = Array.from({ length: 8 }, () => uniformInt(theirs, 0, 2 ** 30));
+      assert.deepEqual(draws(ours), expected, `seed ${seed}`);
+    }
+  });
+
+  it('refuses what is not a seed instead of truncating it', () => {
+    for (const bad of [2 ** 53, 1.5, -(2 ** 31) - 1, Number.NaN, Infinity]) {
+      assert.throws(() => new SeededRandom(bad), RangeError, String(bad));
+    }
   });
 });

@@ -3,13 +3,33 @@
 import { createHash } from 'node:crypto';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
 /** A 32-bit seed from any labels: the same labels always give the same seed. */
 export function deriveSeed(...labels: (string | number)[]): number {
   const digest = createHash('sha256').update(labels.map(String).join('\u0000')).digest();
   return digest.readInt32LE(0);
+}
+
+const INT32_MIN = -(2 ** 31);
+
+/**
+ * The generator for a seed, with all of the seed's bits in its state. pure-rand's `xoroshiro128plus(seed)`
+ * keeps only the low 32 bits (so 0 and 2^32 were one stream); this builds the state it builds, with the
+ * bits above the low 32 in the word it leaves at zero. So every seed up to 2^53 − 1 gets a stream of its
+ * own, and a seed below 2^31 (every seed drawn by default) keeps the streams it always had. Negative seeds
+ * come only from `deriveSeed` (32-bit).
+ */
+function generatorFor(seed: number): RandomGenerator {
+  if (!Number.isSafeInteger(seed) || seed < INT32_MIN) {
+    throw new RangeError(
+      `seed: expected an integer from ${INT32_MIN} to ${Number.MAX_SAFE_INTEGER}, got ${seed}`,
+    );
+  }
+  const low = seed | 0;
+  const high = seed < 0 ? 0 : Math.floor(seed / 2 ** 32);
+  return xoroshiro128plusFromState([-1, ~low, low, high]);
 }
 
 /**
@@ -21,8 +41,8 @@ export class SeededRandom {
   private generator: RandomGenerator;
 
   constructor(seed: number | string) {
-    this.seed = typeof seed === 'number' ? seed | 0 : deriveSeed(seed);
-    this.generator = xoroshiro128plus(this.seed);
+    this.seed = typeof seed === 'number' ? seed : deriveSeed(seed);
+    this.generator = generatorFor(this.seed);
   }
 
   /** An independent stream for one consumer, named by labels. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { parseSeed } from '../../common/index.js';
 import { PLURALS } from '../../fixtures/crds/index.js';
 import { startLocalEnvironment } from '../../fixtures/local/index.js';
 import { readHistory } from '../../record/index.js';
@@ -17,7 +18,7 @@ import { drive } from '../../suites/self/drive.js';
 const { values } = parseArgs({
   options: { iterations: { type: 'string', default: '50' }, seed: { type: 'string', default: '21' } },
 });
-const seed = Number(values.seed);
+const seed = parseSeed(values.seed, '--seed');
 const memoryIterations = Number(values.iterations);
 
 /** A naive oracle: list every watched kind once a second, counting requests. */

@@ -1,11 +1,10 @@
 // lhchaos cluster up|down|status|forward: a kind cluster (or an existing one) with Longhorn pinned, MinIO,
 // the fault proxy and the backing-image server (fixtures/kind), and the port-forwards a kube run needs.
-import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Option, type Command } from 'commander';
-import { ExitCode, UsageError, systemClock, type Clock } from '../../common/index.js';
+import { ExitCode, UsageError, parseSeed, randomSeed, systemClock, type Clock } from '../../common/index.js';
 import {
   DEFAULT_CLUSTER_NAME,
   DEFAULT_LONGHORN,
@@ -143,8 +142,7 @@ export function registerCluster(program: Command, io: CliIo, deps?: Partial<Clus
     .action(async (flags: UpFlags) => {
       const dir = dirOf(flags);
       const longhorn = parseLonghornRelease(flags.longhorn);
-      if (flags.seed !== undefined && !/^\d{1,9}$/.test(flags.seed))
-        throw new UsageError(`--seed: expected a non-negative integer, got '${flags.seed}'`);
+      const seed = flags.seed === undefined ? randomSeed() : parseSeed(flags.seed, '--seed');
       if (!/^\d+(ms|s|m|h)$/.test(flags.pollInterval ?? ''))
         throw new UsageError(
           `--poll-interval: expected a Go duration such as 30s, got '${flags.pollInterval}'`,
@@ -162,7 +160,7 @@ export function registerCluster(program: Command, io: CliIo, deps?: Partial<Clus
         kubeconfig: resolve(kubeconfig),
         context: flags.context,
         longhorn,
-        seed: flags.seed === undefined ? randomInt(1, 2 ** 31 - 1) : Number(flags.seed),
+        seed,
         executor,
         clock,
         kindBinary: flags.existing ? 'kind' : await locateKind(),

@@ -1,9 +1,8 @@
 // lhchaos proxy: runs the S3-aware fault proxy in the foreground until SIGINT/SIGTERM, then closes cleanly.
 import { readFile } from 'node:fs/promises';
-import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../../common/index.js';
+import { UsageError, parseSeed, randomSeed } from '../../common/index.js';
 import { parseRule, startS3Proxy, type RuleSpec } from '../../fault-injectors/index.js';
 import type { CliIo } from '../io.js';
 
@@ -45,14 +44,6 @@ export async function readRulesFile(path: string): Promise<RuleSpec[]> {
   });
 }
 
-function parseSeed(value: string | undefined): number {
-  if (value === undefined) return randomInt(0, 2 ** 31 - 1);
-  if (!/^-?\d+$/.test(value) || Math.abs(Number(value)) > 2 ** 31 - 1) {
-    throw new UsageError(`--seed: expected a 32-bit integer, got ${JSON.stringify(value)}`);
-  }
-  return Number(value);
-}
-
 /** Resolves on the first SIGINT or SIGTERM (or when the signal aborts, for tests). */
 function untilStopped(signal?: AbortSignal): Promise<string> {
   return new Promise((resolve) => {
@@ -87,7 +78,7 @@ export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSig
     .option('--upstream-secret-key <key>', 'with --upstream-access-key (or LHCHAOS_UPSTREAM_SECRET_KEY)')
     .option('--upstream-region <region>', 'region for the upstream credentials', 'us-east-1')
     .action(async (opts: ProxyOptions) => {
-      const seed = parseSeed(opts.seed);
+      const seed = opts.seed === undefined ? randomSeed() : parseSeed(opts.seed, '--seed');
       const rules = opts.rules ? await readRulesFile(opts.rules) : [];
       const accessKey = opts.upstreamAccessKey ?? process.env.LHCHAOS_UPSTREAM_ACCESS_KEY;
       const secretKey = opts.upstreamSecretKey ?? process.env.LHCHAOS_UPSTREAM_SECRET_KEY;

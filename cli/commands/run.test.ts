@@ -23,7 +23,9 @@ async function cli(args: string[]): Promise<{ code: number; err: string }> {
 describe('lhchaos run: usage errors exit 2 and name the bad flag', () => {
   const cases: [string[], RegExp][] = [
     [['run', '--profile', 'nope'], /--profile: unknown profile 'nope'/],
-    [['run', '--seed', 'x'], /--seed: expected an integer/],
+    [['run', '--seed', 'x'], /--seed: expected a whole number from 0 to 9007199254740991, got "x"/],
+    [['run', '--seed', '9007199254740992'], /--seed: expected a whole number/],
+    [['run', '--seed', '-1'], /--seed: expected a whole number/],
     [['run', '--iterations', '0'], /--iterations: must be >= 1/],
     [['run', '--duration', 'soon'], /--duration: expected a duration/],
     [['run', '--longhorn', 'v0.1'], /--longhorn: 'v0.1'/],

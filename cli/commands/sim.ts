@@ -2,7 +2,7 @@
 // proxy) in the foreground, logging JSON lines to stdout, until SIGINT/SIGTERM.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { UsageError } from '../../common/index.js';
+import { UsageError, parseSeed } from '../../common/index.js';
 import {
   LONGHORN_VERSIONS,
   resolveBehaviour,
@@ -26,13 +26,6 @@ interface SimFlags {
   control?: string;
   region: string;
   backupTargetUrl: string;
-}
-
-function parseInteger(value: string, flag: string): number {
-  if (!/^-?\d+$/.test(value) || Math.abs(Number(value)) > 2 ** 31 - 1) {
-    throw new UsageError(`${flag}: expected a 32-bit integer, got ${JSON.stringify(value)}`);
-  }
-  return Number(value);
 }
 
 /** `node-1/disk-1,node-2/disk-1` or a count (`3` = node-1..node-3, one disk each). */
@@ -119,7 +112,7 @@ export async function runSim(flags: SimFlags, io: CliIo, signal?: AbortSignal): 
     backupTargetURL: flags.backupTargetUrl,
     longhorn: behaviour.version as LonghornVersion,
     bugs: flags.bugs ? [flags.bugs] : [],
-    seed: parseInteger(flags.seed, '--seed'),
+    seed: parseSeed(flags.seed, '--seed'),
     timeFactor,
     disks: flags.disks ? parseDisks(flags.disks) : undefined,
     control: flags.control ? parseControl(flags.control) : undefined,

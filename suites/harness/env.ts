@@ -1,6 +1,6 @@
 // The LHCHAOS_* environment variables, read once: specs and the runner take their settings from here
 // so that `npx mocha suites/specs/x.spec.ts` works with the same knobs as `lhchaos run`.
-import { UsageError } from '../../common/index.js';
+import { UsageError, parseSeed } from '../../common/index.js';
 
 export interface ChaosEnv {
   /** `local` (embedded environment + simulator) or `kube` (real Longhorn). */
@@ -64,7 +64,7 @@ export function readChaosEnv(source: Source = process.env): ChaosEnv {
     envDir: source.LHCHAOS_ENV_DIR || undefined,
     kubeconfig: source.LHCHAOS_KUBECONFIG || undefined,
     context: source.LHCHAOS_CONTEXT || undefined,
-    seed: integer(source, 'LHCHAOS_SEED'),
+    seed: source.LHCHAOS_SEED ? parseSeed(source.LHCHAOS_SEED, 'LHCHAOS_SEED') : undefined,
     profile: source.LHCHAOS_PROFILE || undefined,
     iterations: integer(source, 'LHCHAOS_ITERATIONS'),
     durationMs: source.LHCHAOS_DURATION

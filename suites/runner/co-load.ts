@@ -1,6 +1,7 @@
 // --co-load: the k6 S3 mix runs beside the system backups through the fault proxy's data port, under its
 // own prefix. Its result goes into the history (so `lhchaos report` judges it the same) and meta.json.
 import { join } from 'node:path';
+import { deriveSeed } from '../../common/index.js';
 import { locateTool } from '../../fixtures/toolchain/index.js';
 import { runK6, type RunK6Result } from '../../load/index.js';
 import type { History } from '../harness/index.js';
@@ -41,7 +42,8 @@ export async function startCoLoad(options: {
     objectSizes: [4096, 65536],
     summaryPath,
     signal: stop.signal,
-    seed: options.seed,
+    // k6 mixes the seed with the VU number in plain JavaScript arithmetic, exact only for 32-bit seeds.
+    seed: deriveSeed(options.seed, 'co-load'),
   }).catch(() => undefined);
   options.tasks.defer('stop the co-load', async () => {
     stop.abort(new Error('run over'));

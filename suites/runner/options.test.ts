@@ -36,8 +36,17 @@ describe('resolveRunOptions and reproCommand', () => {
     assert.equal(resolveRunOptions({ seed: '9' }, env).seed, 9);
   });
 
+  it('keeps a seed above 32 bits whole, in the options and in the repro command', () => {
+    const wide = resolveRunOptions({ seed: '4294967296' }, readChaosEnv({}));
+    assert.equal(wide.seed, 2 ** 32);
+    assert.match(reproCommand(wide), / --seed 4294967296 /);
+  });
+
   it('names the variable of a bad LHCHAOS_* value', () => {
-    assert.throws(() => readChaosEnv({ LHCHAOS_SEED: 'abc' }), /LHCHAOS_SEED: expected an integer/);
+    assert.throws(
+      () => readChaosEnv({ LHCHAOS_SEED: 'abc' }),
+      /LHCHAOS_SEED: expected a whole number from 0 to 9007199254740991/,
+    );
     assert.throws(() => readChaosEnv({ LHCHAOS_ENV: 'mars' }), /LHCHAOS_ENV: expected local or kube/);
   });
 

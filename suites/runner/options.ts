@@ -1,8 +1,7 @@
 // From `lhchaos run` flags (and LHCHAOS_* for what has no flag) to ChaosRunOptions, with every bad value
 // named in a UsageError, and the one-line command that repeats the run.
-import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../../common/index.js';
+import { UsageError, parseSeed, randomSeed } from '../../common/index.js';
 import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { parseDuration, type ChaosEnv } from '../harness/index.js';
 import { profileByName } from './profiles.js';
@@ -78,7 +77,10 @@ export function resolveRunOptions(
     throw new UsageError(`--env: expected local or kube, got '${envName}'`);
   const profile = profileByName(flags.profile ?? env.profile ?? 'smoke');
   const seedRaw = flags.seed ?? (env.seed === undefined ? undefined : String(env.seed));
-  const seed = seedRaw === undefined ? randomInt(1, 2 ** 31 - 1) : integerFlag(seedRaw, '--seed', 0);
+  const seed =
+    seedRaw === undefined
+      ? randomSeed()
+      : parseSeed(seedRaw, flags.seed === undefined ? 'LHCHAOS_SEED' : '--seed');
   const iterationsRaw =
     flags.iterations ?? (env.iterations === undefined ? undefined : String(env.iterations));
   const iterations = iterationsRaw === undefined ? undefined : integerFlag(iterationsRaw, '--iterations', 1);

@@ -86,7 +86,7 @@ export interface ChaosRunResult {
 
 export function makeRunId(clock: Clock, seed: number): string {
   const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-s${seed >>> 0}`;
+  return `${stamp}-s${seed}`;
 }
 
 export function exitCodeFor(verdict: Verdict): 0 | 1 | 3 {
