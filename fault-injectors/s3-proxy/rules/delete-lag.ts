@@ -2,7 +2,8 @@
 // metadata the proxy last saw for it. GET/HEAD answer from the store (404), as on a store whose listing
 // index lags its data. A rewrite of the key ends the ghost; removing the rule drops all ghosts.
 import { DELETE_OPERATIONS } from '../classify.js';
-import type { DeleteLagRule } from '../types.js';
+import type { z } from 'zod';
+import { positive, ruleObject } from './fields.js';
 import {
   bucketKey,
   registerRule,
@@ -16,6 +17,15 @@ import {
   type RuleRequest,
   type ScopedRule,
 } from './rule.js';
+
+export const deleteLagSchema = ruleObject('delete-lag', { durationMs: positive });
+export type DeleteLagRule = z.infer<typeof deleteLagSchema>;
+
+declare module '../types.js' {
+  interface RuleSpecs {
+    'delete-lag': DeleteLagRule;
+  }
+}
 
 interface GhostMark {
   bucket: string;
@@ -81,4 +91,8 @@ export class DeleteLagFault implements ScopedRule, ListingRule, InheritingRule {
   }
 }
 
-registerRule('delete-lag', (spec, context) => new DeleteLagFault(spec, context));
+registerRule({
+  type: 'delete-lag',
+  schema: deleteLagSchema,
+  create: (spec, context) => new DeleteLagFault(spec, context),
+});

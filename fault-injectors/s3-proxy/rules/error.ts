@@ -1,7 +1,23 @@
 // error: refuses a request with an S3 XML error (default SlowDown 503), a connection reset, or a hang that
 // lasts until the client gives up. The request is never forwarded, so the store is never half-changed.
-import type { ErrorRule } from '../types.js';
+import { z } from 'zod';
+import { S3_ERROR_CODES } from '../types.js';
+import { nonNegative, ruleObject } from './fields.js';
 import { registerRule, type RequestPlan, type Rule } from './rule.js';
+
+export const errorSchema = ruleObject('error', {
+  /** `response`: an S3 XML error body; `reset`: the connection is destroyed; `hang`: no answer until the client gives up. */
+  mode: z.enum(['response', 'reset', 'hang']).optional(),
+  code: z.enum(S3_ERROR_CODES).optional(),
+  retryAfterSec: nonNegative.optional(),
+});
+export type ErrorRule = z.infer<typeof errorSchema>;
+
+declare module '../types.js' {
+  interface RuleSpecs {
+    error: ErrorRule;
+  }
+}
 
 export class ErrorFault implements Rule<ErrorRule> {
   constructor(readonly spec: ErrorRule) {}
@@ -20,4 +36,4 @@ export class ErrorFault implements Rule<ErrorRule> {
   }
 }
 
-registerRule('error', (spec) => new ErrorFault(spec));
+registerRule({ type: 'error', schema: errorSchema, create: (spec) => new ErrorFault(spec) });

@@ -1,6 +1,33 @@
 // latency: delays a request before it is forwarded, or its response before it is returned.
-import type { LatencyRule } from '../types.js';
+import { z } from 'zod';
+import { nonNegative, ruleObject } from './fields.js';
 import { registerRule, type RequestPlan, type Rule, type RuleContext } from './rule.js';
+
+const distribution = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('fixed') }),
+  z.strictObject({ type: z.literal('uniform') }),
+  z.strictObject({ type: z.literal('normal'), stddevMs: nonNegative }),
+  z.strictObject({ type: z.literal('exponential') }),
+]);
+
+export const latencySchema = ruleObject('latency', {
+  delayMs: nonNegative,
+  /** Uniform jitter in [-jitterMs, +jitterMs] added to delayMs (for the fixed/uniform distributions). */
+  jitterMs: nonNegative.optional(),
+  distribution: distribution.optional(),
+  /** Delay before forwarding the request (default) or before returning the response. */
+  phase: z.enum(['request', 'response']).optional(),
+}).refine((r) => (r.jitterMs ?? 0) <= r.delayMs, {
+  message: 'jitterMs must not exceed delayMs',
+  path: ['jitterMs'],
+});
+export type LatencyRule = z.infer<typeof latencySchema>;
+
+declare module '../types.js' {
+  interface RuleSpecs {
+    latency: LatencyRule;
+  }
+}
 
 export class LatencyFault implements Rule<LatencyRule> {
   constructor(
@@ -34,4 +61,8 @@ export class LatencyFault implements Rule<LatencyRule> {
   }
 }
 
-registerRule('latency', (spec, context) => new LatencyFault(spec, context));
+registerRule({
+  type: 'latency',
+  schema: latencySchema,
+  create: (spec, context) => new LatencyFault(spec, context),
+});

@@ -1,14 +1,16 @@
 // The fault-rule interface (toxiproxy style): one required method, optional abilities as separate
-// interfaces, and a registry by the type string the control API accepts.
+// interfaces, and a registry by the type string the control API accepts: each type brings its schema and
+// its factory, so the control API's validation and the proxy's rule set learn a new type from it alone.
 //
 //   client --> [classify] --> rules add effects to a RequestPlan --> [data plane carries out the plan] --> upstream
 //
 // A rule never touches sockets or bytes: it only says what should happen (delay, refuse, throttle, hide),
 // and the data plane does it. That is what keeps every rule from corrupting data.
+import type { z } from 'zod';
 import type { Clock, SeededRandom } from '../../../common/index.js';
 import type { ClassifiedRequest } from '../classify.js';
 import type { ObjectMeta, StoreEvent, StoreRecord } from '../store-record.js';
-import type { DecisionAction, RuleSpec, RuleType, S3ErrorCode, S3Operation } from '../types.js';
+import type { DecisionAction, RuleSpec, RuleSpecs, RuleType, S3ErrorCode, S3Operation } from '../types.js';
 
 export interface RuleRequest extends ClassifiedRequest {
   id: number;
@@ -105,22 +107,40 @@ export const isReadGuard = (r: Rule): r is ReadGuardRule => 'refusesRead' in r;
 export const isInheriting = (r: Rule): r is InheritingRule => 'inherit' in r;
 export const isCleanup = (r: Rule): r is CleanupRule => 'cleanup' in r;
 
-export type RuleFactory = (spec: RuleSpec, context: RuleContext) => Rule;
+/**
+ * A rule type: the `type` string the control API accepts, the strict schema of its JSON (built with
+ * `ruleObject` from fields.ts) and the factory the proxy builds it with. The file that defines a type also
+ * adds it to `RuleSpecs` (types.ts), so its spec joins the `RuleSpec` union.
+ */
+export interface RuleDefinition<T extends RuleType = RuleType> {
+  type: T;
+  schema: z.ZodType<RuleSpecs[T]>;
+  create(spec: RuleSpecs[T], context: RuleContext): Rule;
+}
 
-const registry = new Map<string, RuleFactory>();
+const registry = new Map<string, RuleDefinition>();
 
-/** Registers a rule type under the string the control API accepts as `type`. */
-export function registerRule<T extends RuleType>(
-  type: T,
-  factory: (spec: Extract<RuleSpec, { type: T }>, context: RuleContext) => Rule,
-): void {
-  registry.set(type, factory as RuleFactory);
+/**
+ * Registers a rule type (at the bottom of its file). Returns a function that removes it again, for a test
+ * that registers a type of its own. A second registration of a type replaces the first.
+ */
+export function registerRule<T extends RuleType>(definition: RuleDefinition<T>): () => void {
+  registry.set(definition.type, definition as unknown as RuleDefinition);
+  return () => {
+    if (registry.get(definition.type) === (definition as unknown as RuleDefinition)) {
+      registry.delete(definition.type);
+    }
+  };
+}
+
+export function ruleDefinition(type: string): RuleDefinition | undefined {
+  return registry.get(type);
 }
 
 export function createRule(spec: RuleSpec, context: RuleContext): Rule {
-  const factory = registry.get(spec.type);
-  if (!factory) throw new Error(`no rule registered for type ${spec.type}`);
-  return factory(spec, context);
+  const definition = registry.get(spec.type);
+  if (!definition) throw new Error(`no rule registered for type ${spec.type}`);
+  return definition.create(spec, context);
 }
 
 export function registeredRuleTypes(): string[] {

@@ -4,7 +4,8 @@
 // newer); keys written before the proxy started count as existing.
 import { LIST_OPERATIONS } from '../classify.js';
 import type { StoreEvent } from '../store-record.js';
-import type { StaleListingRule } from '../types.js';
+import type { z } from 'zod';
+import { positive, ruleObject } from './fields.js';
 import {
   registerRule,
   type Ghost,
@@ -14,6 +15,15 @@ import {
   type RuleRequest,
   type ScopedRule,
 } from './rule.js';
+
+export const staleListingSchema = ruleObject('stale-listing', { ageMs: positive });
+export type StaleListingRule = z.infer<typeof staleListingSchema>;
+
+declare module '../types.js' {
+  interface RuleSpecs {
+    'stale-listing': StaleListingRule;
+  }
+}
 
 /** Whether the key existed at `cutoff` by the record; undefined when no event falls after the cutoff. */
 export function existedAt(events: readonly StoreEvent[], cutoff: number): boolean | undefined {
@@ -65,4 +75,8 @@ export class StaleListingFault implements ScopedRule {
   }
 }
 
-registerRule('stale-listing', (spec, context) => new StaleListingFault(spec, context));
+registerRule({
+  type: 'stale-listing',
+  schema: staleListingSchema,
+  create: (spec, context) => new StaleListingFault(spec, context),
+});

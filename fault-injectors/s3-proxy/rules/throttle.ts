@@ -1,6 +1,16 @@
 // throttle: limits the bandwidth of each request body and response body it applies to (bytes per second).
-import type { ThrottleRule } from '../types.js';
+import type { z } from 'zod';
+import { positive, ruleObject } from './fields.js';
 import { registerRule, type RequestPlan, type Rule } from './rule.js';
+
+export const throttleSchema = ruleObject('throttle', { bytesPerSecond: positive });
+export type ThrottleRule = z.infer<typeof throttleSchema>;
+
+declare module '../types.js' {
+  interface RuleSpecs {
+    throttle: ThrottleRule;
+  }
+}
 
 export class ThrottleFault implements Rule<ThrottleRule> {
   constructor(readonly spec: ThrottleRule) {}
@@ -12,4 +22,4 @@ export class ThrottleFault implements Rule<ThrottleRule> {
   }
 }
 
-registerRule('throttle', (spec) => new ThrottleFault(spec));
+registerRule({ type: 'throttle', schema: throttleSchema, create: (spec) => new ThrottleFault(spec) });

@@ -3,7 +3,8 @@
 // A mark belongs to one write (its sequence number): a later overwrite or delete of the key ends it, and
 // removing the rule drops every mark, so nothing stays hidden after a reset or an expired lease.
 import { WRITE_OPERATIONS } from '../classify.js';
-import type { VisibilityLagRule } from '../types.js';
+import { z } from 'zod';
+import { positive, ruleObject } from './fields.js';
 import {
   bucketKey,
   registerRule,
@@ -17,6 +18,19 @@ import {
   type RuleRequest,
   type ScopedRule,
 } from './rule.js';
+
+export const visibilityLagSchema = ruleObject('visibility-lag', {
+  durationMs: positive,
+  /** Also answer GET and HEAD of a hidden key with 404 NoSuchKey. */
+  hideReads: z.boolean().optional(),
+});
+export type VisibilityLagRule = z.infer<typeof visibilityLagSchema>;
+
+declare module '../types.js' {
+  interface RuleSpecs {
+    'visibility-lag': VisibilityLagRule;
+  }
+}
 
 interface Mark {
   seq: number;
@@ -67,4 +81,8 @@ export class VisibilityLagFault implements ScopedRule, ListingRule, ReadGuardRul
   }
 }
 
-registerRule('visibility-lag', (spec, context) => new VisibilityLagFault(spec, context));
+registerRule({
+  type: 'visibility-lag',
+  schema: visibilityLagSchema,
+  create: (spec, context) => new VisibilityLagFault(spec, context),
+});
