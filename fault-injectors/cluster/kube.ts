@@ -1,11 +1,9 @@
 // Kube mode: the same cluster faults act on real pods. Deleting a pod is how Longhorn's own tests
-// restart a component; its DaemonSet or the manager brings a new one, which we wait for.
+// restart a component; its DaemonSet or Deployment brings a new one, which we wait for.
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { Clock } from '../../common/index.js';
-import type { ClusterFaultResult, ClusterFaults } from './types.js';
-
-export const BIM_POD_SELECTOR = 'longhorn.io/component=backing-image-manager';
-export const MANAGER_POD_SELECTOR = 'app=longhorn-manager';
+import { clusterFaultDefinition } from './registry.js';
+import type { ClusterFaultResult, ClusterFaults, KubePods } from './types.js';
 
 export interface KubeClusterFaultOptions {
   kubeConfig: KubeConfig;
@@ -23,15 +21,6 @@ function isRunning(pod: V1Pod): boolean {
   );
 }
 
-/** Picks the BIM pods for a disk: BIM pods carry the disk UUID in a label and in their name. */
-export function selectBimPods(pods: V1Pod[], disk?: string): V1Pod[] {
-  if (!disk) return pods;
-  return pods.filter((pod) => {
-    const labels = pod.metadata?.labels ?? {};
-    return Object.values(labels).includes(disk) || (pod.metadata?.name ?? '').includes(disk);
-  });
-}
-
 export function kubeClusterFaults(options: KubeClusterFaultOptions): ClusterFaults {
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
   const { namespace, clock } = options;
@@ -40,34 +29,33 @@ export function kubeClusterFaults(options: KubeClusterFaultOptions): ClusterFaul
   const list = async (labelSelector: string) =>
     (await core.listNamespacedPod({ namespace, labelSelector })).items;
 
-  async function restart(labelSelector: string, pick: (pods: V1Pod[]) => V1Pod[]): Promise<string[]> {
-    const before = await list(labelSelector);
-    const victims = pick(before);
-    if (victims.length === 0) throw new Error(`no pod matches ${labelSelector} in ${namespace}`);
-    const names = victims.map((p) => p.metadata?.name ?? '');
-    for (const name of names) await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
-    const deadline = clock.monotonic() + readyTimeoutMs;
-    for (;;) {
-      const now = await list(labelSelector);
-      const fresh = now.filter((p) => !names.includes(p.metadata?.name ?? '') && isRunning(p));
-      if (fresh.length >= victims.length && now.every((p) => !names.includes(p.metadata?.name ?? ''))) {
-        return names;
+  const pods: KubePods = {
+    async restart(labelSelector, pick = (all) => all) {
+      const before = await list(labelSelector);
+      const victims = pick(before);
+      if (victims.length === 0) throw new Error(`no pod matches ${labelSelector} in ${namespace}`);
+      const names = victims.map((p) => p.metadata?.name ?? '');
+      for (const name of names) await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
+      const deadline = clock.monotonic() + readyTimeoutMs;
+      for (;;) {
+        const now = await list(labelSelector);
+        const fresh = now.filter((p) => !names.includes(p.metadata?.name ?? '') && isRunning(p));
+        if (fresh.length >= victims.length && now.every((p) => !names.includes(p.metadata?.name ?? ''))) {
+          return names;
+        }
+        if (clock.monotonic() > deadline) {
+          throw new Error(`replacements for ${names.join(', ')} not running after ${readyTimeoutMs} ms`);
+        }
+        await clock.sleep(1000);
       }
-      if (clock.monotonic() > deadline) {
-        throw new Error(`replacements for ${names.join(', ')} not running after ${readyTimeoutMs} ms`);
-      }
-      await clock.sleep(1000);
-    }
-  }
+    },
+  };
 
   return {
-    async restartBackingImageManager(disk?: string): Promise<ClusterFaultResult> {
-      const targets = await restart(BIM_POD_SELECTOR, (pods) => selectBimPods(pods, disk));
-      return { fault: 'restart-backing-image-manager', targets, via: 'kube' };
-    },
-    async restartManager(): Promise<ClusterFaultResult> {
-      const targets = await restart(MANAGER_POD_SELECTOR, (pods) => pods);
-      return { fault: 'restart-manager', targets, via: 'kube' };
+    via: 'kube',
+    async apply(name, target): Promise<ClusterFaultResult> {
+      const targets = await clusterFaultDefinition(name).kube(pods, target);
+      return { fault: name, targets, via: 'kube' };
     },
   };
 }

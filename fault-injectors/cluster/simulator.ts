@@ -1,6 +1,7 @@
 // Local mode: cluster faults go to the Longhorn simulator's control endpoint over HTTP, because the
 // local API server has no Pods to delete.
-import type { ClusterFaultResult, ClusterFaults } from './types.js';
+import { clusterFaultDefinition } from './registry.js';
+import type { ClusterFaultResult, ClusterFaults, SimulatorControl } from './types.js';
 
 async function post(controlUrl: string, path: string, body: unknown): Promise<unknown> {
   const url = new URL(path, controlUrl.endsWith('/') ? controlUrl : `${controlUrl}/`);
@@ -33,18 +34,15 @@ function targetsOf(answer: unknown, fallback: string[]): string[] {
 
 /** Cluster faults against a simulator whose control endpoint listens at `controlUrl`. */
 export function simulatorClusterFaults(controlUrl: string): ClusterFaults {
+  const control: SimulatorControl = {
+    fault: async (path, body, fallback) =>
+      targetsOf(await post(controlUrl, `faults/${path}`, body), fallback),
+  };
   return {
-    async restartBackingImageManager(disk?: string): Promise<ClusterFaultResult> {
-      const answer = await post(controlUrl, 'faults/restart-backing-image-manager', disk ? { disk } : {});
-      return {
-        fault: 'restart-backing-image-manager',
-        targets: targetsOf(answer, [disk ?? '*']),
-        via: 'simulator',
-      };
-    },
-    async restartManager(): Promise<ClusterFaultResult> {
-      const answer = await post(controlUrl, 'faults/restart-manager', {});
-      return { fault: 'restart-manager', targets: targetsOf(answer, ['longhorn-manager']), via: 'simulator' };
+    via: 'simulator',
+    async apply(name, target): Promise<ClusterFaultResult> {
+      const targets = await clusterFaultDefinition(name).simulator(control, target);
+      return { fault: name, targets, via: 'simulator' };
     },
   };
 }

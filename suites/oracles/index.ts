@@ -3,6 +3,7 @@
 export { checkHistory, checkersFor } from './check/check-history.js';
 export type { CheckOptions, Finding, StreamingChecker, FinishContext } from './check/checker.js';
 export { HistoryStory } from './check/story.js';
+export { NoopChecker } from './check/noop.js';
 export {
   readStore,
   parseBackupTargetURL,

@@ -3,12 +3,7 @@
 // cluster faults and the sync hammer. Heal undoes everything in reverse and ends with a proxy reset.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock, SeededRandom } from '../../common/index.js';
-import {
-  applyClusterFault,
-  startSyncHammer,
-  type ClusterFaults,
-  type SyncHammer,
-} from '../../fault-injectors/cluster/index.js';
+import { startSyncHammer, type ClusterFaults, type SyncHammer } from '../../fault-injectors/cluster/index.js';
 import type { DecisionRecord, ProxyControl, RuleSpec } from '../../fault-injectors/s3-proxy/types.js';
 import type { History, HistoryTap, OpRecorder } from '../harness/index.js';
 import {
@@ -282,7 +277,7 @@ export class FaultController {
       const fault = trigger.clusterFault;
       try {
         await this.options.ops.run('nemesis', fault, { origin, reason, subject }, () =>
-          applyClusterFault(this.options.clusterFaults, fault),
+          this.options.clusterFaults.apply(fault),
         );
         this.faultsFired++;
       } catch {
