@@ -1,5 +1,5 @@
 // Builds the lhchaos command tree. Each subcommand lives in commands/<name>.ts and registers itself;
-// this file only wires them and maps errors to the exit codes of design.md.
+// this file only wires them and maps errors to the exit codes of docs/design.md#exit-codes.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, describeError, exitCodeOf } from '../common/index.js';
 import { registerCluster } from './commands/cluster.js';

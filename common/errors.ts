@@ -1,4 +1,4 @@
-// Errors that carry the process exit code of the CLI contract (design.md): 2 for usage or configuration,
+// Errors that carry the process exit code of the CLI contract (docs/design.md#exit-codes): 2 for usage or configuration,
 // 3 when the run could not decide (the environment failed). 1 comes only from a false verdict.
 
 export const ExitCode = {

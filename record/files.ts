@@ -1,4 +1,4 @@
-// The file names of a run record directory (design.md "Run record").
+// The file names of a run record directory (docs/design.md#run-record).
 export const RECORD_FILES = {
   meta: 'meta.json',
   history: 'history.jsonl',

@@ -1,4 +1,4 @@
-// The run record's shapes (design.md "Run record"): what history.jsonl, verdict.json and meta.json hold.
+// The run record's shapes (docs/design.md#run-record): what history.jsonl, verdict.json and meta.json hold.
 // Observers, workloads and fault schedules append events; checkers read them; reports render them.
 // Pure types: the record layer is the bottom of the suite, so everything above may depend on it.
 
@@ -179,7 +179,7 @@ export interface Verdict {
   checks: CheckResult[];
 }
 
-/** How a scenario's faults are judged (design.md "Invariants"): benign faults must not change the outcome. */
+/** How a scenario's faults are judged (docs/design.md#invariants): benign faults must not change the outcome. */
 export type FaultClass = 'none' | 'benign' | 'destructive';
 
 export interface ScenarioInfo {

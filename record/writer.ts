@@ -1,4 +1,4 @@
-// Streams a run record to disk (design.md "Run record"): history and decisions one JSON a line, meta and
+// Streams a run record to disk (docs/design.md#run-record): history and decisions one JSON a line, meta and
 // verdict as whole files. The history is never held whole in memory; only lines not yet flushed are.
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';

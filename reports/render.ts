@@ -1,5 +1,5 @@
 // renderReports: junit.xml and report.html from the files of a run record (never from live objects), so
-// `lhchaos report RUN_DIR` and the end of a run produce the same output (style.md lesson 11).
+// `lhchaos report RUN_DIR` and the end of a run produce the same output (docs/design.md#record-once-render-many).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Verdict, RECORD_FILES, readMeta, readVerdict } from '../record/index.js';

@@ -1,5 +1,5 @@
 // lhchaos env through the CLI: bad input exits 2 naming what is wrong, and one real up/status/down cycle
-// (starting over a stale env.json, refusing a second up) with the exit codes of design.md.
+// (starting over a stale env.json, refusing a second up) with the exit codes of docs/design.md#exit-codes.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

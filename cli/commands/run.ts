@@ -1,4 +1,4 @@
-// lhchaos run: a chaos run (design.md "CLI contract"): flags to options, live progress, Ctrl-C/SIGTERM
+// lhchaos run: a chaos run (docs/design.md#command-line): flags to options, live progress, Ctrl-C/SIGTERM
 // turned into an orderly teardown, the summary, the repro command and the exit code of the verdict.
 import type { Command } from 'commander';
 import { Option } from 'commander';

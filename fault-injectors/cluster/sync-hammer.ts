@@ -1,5 +1,5 @@
 // The sync hammer: bump BackupTarget.spec.syncRequestedAt at seeded intervals, so the BackupTarget
-// controller lists the store again and again while backing-image backups start (longhorn.md 4, 7.3).
+// controller lists the store again and again while backing-image backups start (docs/longhorn.md#backuptarget-controller).
 // Works the same against the local API server and a real cluster: it is a plain CR patch.
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { Clock, SeededRandom } from '../../common/index.js';

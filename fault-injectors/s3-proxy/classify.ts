@@ -1,5 +1,5 @@
 // Tells S3 requests apart: operation, bucket, key or listing prefix, from method, path-style URL and query.
-// Longhorn forces path style whenever a custom endpoint is set (longhorn.md section 5), so virtual-hosted
+// Longhorn forces path style whenever a custom endpoint is set (docs/longhorn.md#s3-calls), so virtual-hosted
 // requests are not recognised: they classify by path like any other, usually as bucket operations.
 import type { S3Operation } from './types.js';
 

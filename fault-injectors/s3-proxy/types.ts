@@ -2,7 +2,7 @@
 // counters and leases. This is the contract between the proxy, its control API, its typed client and the
 // suites; the control API validates incoming rules against these shapes and names the bad field.
 
-/** S3 operations the proxy tells apart (longhorn.md section 5: Longhorn <= 1.10 lists with v1). */
+/** S3 operations the proxy tells apart (docs/longhorn.md#s3-calls: Longhorn <= 1.10 lists with v1). */
 export const S3_OPERATIONS = [
   'ListBuckets',
   'CreateBucket',

@@ -1,6 +1,6 @@
 // JUnit XML from the run record: a testsuite per scenario, a testcase per invariant and iteration. A false
 // check is a <failure> with its evidence lines, unknown is an <error>, warnings go to <system-out>
-// (style.md lesson 10). Written with fast-xml-parser's builder, which escapes text and attributes.
+// (docs/design.md#three-valued-verdicts). Written with fast-xml-parser's builder, which escapes text and attributes.
 import { XMLBuilder } from 'fast-xml-parser';
 import type { CheckResult, RunMeta, Validity, Verdict } from '../../record/index.js';
 import { describeEvent } from '../model/describe.js';

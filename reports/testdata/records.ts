@@ -1,6 +1,6 @@
 // Realistic run records for tests and benchmarks, until the runner writes real ones: the #10740 race on a
 // buggy Longhorn (v1.8.1: stuck), the same race on a fixed one (v1.9.0: passes with a race witness), and
-// large records for scale. Shapes follow longhorn.md section 1.3 and 7.3.
+// large records for scale. Shapes follow docs/longhorn.md#controllers and docs/longhorn.md#detecting-the-race.
 import { SeededRandom } from '../../common/index.js';
 import {
   type CheckResult,
@@ -309,7 +309,7 @@ export async function writeRaceRecord(
     n++;
     const race = n % 2 === 0;
     if (n === 2) h.emit({ type: 'phase', name: 'faults' });
-    // Only the first raced iteration meets the buggy BIM with an empty in-memory list (longhorn.md 1.3 step 7).
+    // Only the first raced iteration meets the buggy BIM with an empty in-memory list (docs/longhorn.md#backing-image-manager).
     checks.push(...iteration(h, random, n, { race, fixed: fixed || n !== 2 }).checks);
     h.advance(1000);
     if (race)

@@ -1,4 +1,4 @@
-// Three-valued verdicts (style.md lesson 10, after Jepsen's merge-valid/check-safe): composing keeps the
+// Three-valued verdicts (docs/design.md#three-valued-verdicts, after Jepsen's merge-valid/check-safe): composing keeps the
 // worst, only error-severity checks decide, and a crashing checker says "unknown" instead of crashing the run.
 import type { CheckResult, Validity, Verdict } from '../../record/index.js';
 

@@ -139,7 +139,7 @@ async function playPhases(options: ScenarioRunOptions, ctx: ScheduleContext): Pr
       backingImages: scenario.backingImages,
       volumesPerImage: scenario.volumesPerImage,
       backingImageUrl: target.backingImageUrl,
-      // Only the iteration's fresh volumes get (first) backups: each requests a target sync (longhorn.md 4).
+      // Only the iteration's fresh volumes get (first) backups: each requests a target sync (docs/longhorn.md#backuptarget-controller).
       volumeBackupPolicy: 'if-not-present',
       stallWindowMs: options.stallWindowMs,
       maxWaitMs: options.stallWindowMs * 10,

@@ -12,7 +12,7 @@ import {
   type ObservedObject,
 } from '../../record/index.js';
 
-/** Longhorn's store keys under the test target URL (longhorn.md 5). */
+/** Longhorn's store keys under the test target URL (docs/longhorn.md#layout). */
 export const KEYS = {
   backingImageCfg: '**/backing-images/backing-images/*/backing-image.cfg',
   backingImageListing: 'backing-images/backing-images/?$',

@@ -1,4 +1,4 @@
-// The suite judged against the simulator (style.md lesson 16): the #10740 behaviour is found, the fixed
+// The suite judged against the simulator (docs/design.md#test-the-tester): the #10740 behaviour is found, the fixed
 // behaviour passes, each bug switch is caught by the check it is documented against, and a fault that
 // never fires makes the run unknown. Real processes: etcd, apiextensions-apiserver, MinIO, the fault proxy
 // and the simulator, one private environment per run (the simulator's wait loops outlive stop(), so runs

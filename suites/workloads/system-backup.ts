@@ -21,7 +21,7 @@ export interface IterationOptions {
   volumesPerImage: number;
   /** URL the simulated (or real) backing-image download reads. */
   backingImageUrl: string;
-  /** `always` makes every fresh volume's first backup request a target sync (longhorn.md 4). */
+  /** `always` makes every fresh volume's first backup request a target sync (docs/longhorn.md#backuptarget-controller). */
   volumeBackupPolicy: 'always' | 'if-not-present' | 'disabled';
   stallWindowMs: number;
   /** Upper bound of one iteration even while things keep changing. */

@@ -16,10 +16,10 @@ import { NoStuckState } from './stuck.js';
 import { ClusterView } from './view.js';
 import { WaitHonoured } from './wait-honoured.js';
 
-/** The checkers that judge a run of the given fault class (design.md "Invariants"). */
+/** The checkers that judge a run of the given fault class (docs/design.md#invariants). */
 export function checkersFor(options: CheckOptions): StreamingChecker[] {
   // Safety holds under every fault: no stall, monotonic progress, a Completed BBI has a complete cfg
-  // in the store (under resets this is the post-fix hazard of longhorn.md 7.2: Completed over an orphaned,
+  // in the store (under resets this is the post-fix hazard of docs/longhorn.md#progress-and-status: Completed over an orphaned,
   // incomplete cfg), a SystemBackup waits for its BBIs, and a stored, Completed BBI is not dropped. Liveness differs: benign faults must let everything finish; destructive ones must let
   // everything end and the system recover after the heal.
   const common = [

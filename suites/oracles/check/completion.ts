@@ -1,6 +1,6 @@
 // Everything finishes: every BBI completes (benign) or at least ends final (destructive), every
 // SystemBackup reaches Ready (benign), and after the faults are healed a new SystemBackup reaches Ready
-// with all its BBIs Completed 100% (destructive). design.md invariants 2 and 4 and the destructive variants.
+// with all its BBIs Completed 100% (destructive). docs/design.md#invariants 2 and 4 and the destructive variants.
 import type { HistoryEvent } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import type { ClusterView, TrackedObject } from './view.js';

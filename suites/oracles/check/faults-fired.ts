@@ -1,4 +1,4 @@
-// faults-fired: every fault the schedule planned actually did something (style.md lesson 4). Faults are
+// faults-fired: every fault the schedule planned actually did something (docs/design.md#a-fault-that-did-nothing-is-not-a-pass). Faults are
 // grouped by origin (`rule:<name>`, `trigger:<name>`, `sync-hammer`, from the rule event's `reason` or the
 // nemesis op's `value.origin`): an origin fired when one of its proxy rules applied to a request (counters
 // or a `fault` event) or one of its cluster-fault ops completed ok. A planned origin that never fired, or

@@ -1,5 +1,5 @@
 // progress-monotonic: the progress of each BackupBackingImage and each volume Backup never decreases and
-// stays within 0..100 (design.md invariant 3). Keyed on uid: a re-created object starts again from 0.
+// stays within 0..100 (docs/design.md#invariants, 3). Keyed on uid: a re-created object starts again from 0.
 import type { WatchedKind } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import type { ObjectChange } from './view.js';

@@ -1,6 +1,6 @@
 // race-witness (warning, never failing): a BackupBackingImage deleted CR-only (label
 // longhorn.io/delete-custom-resource-only=true) while ''/Pending/InProgress, followed by a new BBI for the
-// same backing image and target: the #10740 deletion race happened (longhorn.md 7.3).
+// same backing image and target: the #10740 deletion race happened (docs/longhorn.md#detecting-the-race).
 import { DELETE_CR_ONLY_LABEL } from '../../../fixtures/crds/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import type { ObjectChange, TrackedObject } from './view.js';

@@ -1,4 +1,4 @@
-// store-agrees, the dual view (design.md invariant 5): every BackupBackingImage the cluster calls
+// store-agrees, the dual view (docs/design.md#invariants, 5): every BackupBackingImage the cluster calls
 // Completed has a complete backing-image.cfg (non-empty CompleteTime) in the store as read directly from
 // MinIO after quiescence. Judged against the last `store` event; none recorded means unknown.
 import { DELETE_CR_ONLY_LABEL } from '../../../fixtures/crds/index.js';

@@ -1,6 +1,6 @@
 // stored-bbi-kept (safety, every fault class): a BackupBackingImage that reached Completed is not deleted
 // CR-only (the BackupTarget sync's way) while its backing image's backup is in the store. A listing that
-// fails must not read as an empty store (longhorn.md 4, "Remote listing semantics": backupstore swallows the
+// fails must not read as an empty store (docs/longhorn.md#remote-listing: backupstore swallows the
 // error and the sync then deletes every BBI of the target). Judged at the next `store` read: a complete
 // backing-image.cfg there means the cluster dropped a valid backup.
 //

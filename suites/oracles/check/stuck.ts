@@ -1,5 +1,5 @@
 // no-stuck-state: no SystemBackup and no BackupBackingImage sits in a non-final state longer than the
-// stall window without a change of state or progress (design.md invariant 1, the #10740 signature).
+// stall window without a change of state or progress (docs/design.md#invariants, 1; the #10740 signature).
 //
 // Which changes count as progress for a SystemBackup: its own state changes, plus, while it waits in
 // CreatingBackingImageBackups, any state/progress change of a BBI it waits on (`ClusterView.waitsOn`:

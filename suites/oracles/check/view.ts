@@ -71,7 +71,7 @@ export interface ObjectChange {
 
 /**
  * What else counts as progress for a kind: a SystemBackup in CreatingVolumeBackups waits until each
- * Backup is Completed *and* its volume's `status.lastBackup` names it (longhorn.md 3.3), which follows the
+ * Backup is Completed *and* its volume's `status.lastBackup` names it (docs/longhorn.md#systembackup-controller), which follows the
  * BackupVolume sync; so those fields moving is progress too.
  */
 function progressMarker(kind: WatchedKind, status: Record<string, unknown>): string | undefined {
@@ -98,7 +98,7 @@ export function subjectOf(o: Pick<TrackedObject, 'kind' | 'name'>): string {
   return `${o.kind}/${o.name}`;
 }
 
-/** The subject for a message: a pulled BBI says so, since Longhorn never uploads it (longhorn.md 7.2). */
+/** The subject for a message: a pulled BBI says so, since Longhorn never uploads it (docs/longhorn.md#backupbackingimage-controller). */
 export function nameInMessage(o: Pick<TrackedObject, 'kind' | 'name' | 'pulled'>): string {
   return o.pulled ? `${subjectOf(o)} (pulled from the store)` : subjectOf(o);
 }
@@ -224,7 +224,7 @@ export class ClusterView {
 
   /**
    * Whether a SystemBackup waits on a BBI: Longhorn's system backup waits on the BBIs of target `default`
-   * for the backing images that exist when it enters CreatingBackingImageBackups (longhorn.md 1.2, 3.4).
+   * for the backing images that exist when it enters CreatingBackingImageBackups (docs/longhorn.md#systembackup-controller).
    * A simplification: later reconciles may add images created afterwards; we do not count those.
    */
   waitsOn(systemBackup: TrackedObject, bbi: TrackedObject): boolean {

@@ -2,7 +2,7 @@
 // only when every BBI it waits on is final for Longhorn's wait loop: Completed, or Error (Longhorn warns and
 // proceeds). A BBI that went away unfinished (NotFound) keeps the wait going, so leaving over it is a failure
 // too, unless a successor for the same backing image exists (a later reconcile's wait goroutine may have
-// captured that one instead; the successor is then judged itself). longhorn.md 3 step 4, 1.3 step 8.
+// captured that one instead; the successor is then judged itself). See docs/longhorn.md#systembackup-controller.
 import type { HistoryEvent, WatchEvent, WatchedKind } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import type { ClusterView, ObjectChange, TrackedObject } from './view.js';

@@ -1,5 +1,5 @@
 // startObserver: list+watch each Longhorn kind into the history, with a watchdog that relists on a timer and
-// after silence, so a silently dead watch can neither fake a stall nor hide one (prior-art.md section 6).
+// after silence, so a silently dead watch can neither fake a stall nor hide one (docs/design.md#a-stopped-watch-is-a-gap).
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../../../common/index.js';
 import { UsageError } from '../../../common/index.js';

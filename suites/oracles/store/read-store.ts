@@ -1,6 +1,6 @@
 // The store as it really is: reads MinIO directly (never through the fault proxy) and summarises what the
 // dual-view checker needs: every backing-image.cfg with its CompleteTime, every system backup, the object
-// count. Key layout as Longhorn's backupstore (longhorn.md section 5): `<path>/backupstore/...`.
+// count. Key layout as Longhorn's backupstore (docs/longhorn.md#layout): `<path>/backupstore/...`.
 import { Client } from 'minio';
 import { UsageError, type Clock } from '../../../common/index.js';
 import type { StoreEvent } from '../../../record/index.js';
