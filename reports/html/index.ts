@@ -10,13 +10,36 @@ export { buildReportData, type ReportData } from './model.js';
 const require = createRequire(import.meta.url);
 let assets: Promise<{ echarts: string; app: string; css: string }> | undefined;
 
+/**
+ * The page's scripts (client/), in the order they are joined into one function scope: shared helpers
+ * first, the page's assembly last. `tsc -p reports/html/client` checks them as one program.
+ */
+export const CLIENT_SCRIPTS = [
+  'base.js',
+  'checks.js',
+  'evidence.js',
+  'rules.js',
+  'timeline-rows.js',
+  'timeline-option.js',
+  'timeline-render.js',
+  'timeline.js',
+  'events.js',
+  'main.js',
+] as const;
+
+const clientFile = (name: string) => readFile(new URL(`./client/${name}`, import.meta.url), 'utf8');
+
 /** Read once per process: the renderer may run for many records (tests, the benchmark). */
 function loadAssets(): Promise<{ echarts: string; app: string; css: string }> {
   assets ??= Promise.all([
     readFile(require.resolve('echarts/dist/echarts.min.js'), 'utf8'),
-    readFile(new URL('./client/app.js', import.meta.url), 'utf8'),
-    readFile(new URL('./client/style.css', import.meta.url), 'utf8'),
-  ]).then(([echarts, app, css]) => ({ echarts, app, css }));
+    Promise.all(CLIENT_SCRIPTS.map(clientFile)),
+    clientFile('style.css'),
+  ]).then(([echarts, scripts, css]) => ({
+    echarts,
+    app: `(function () {\n'use strict';\n${scripts.join('\n')}\n})();\n`,
+    css,
+  }));
   return assets;
 }
 
