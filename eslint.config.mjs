@@ -70,6 +70,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/**',
+      'dist/**',
       'reports/out/**',
       'bench/out/**',
       'test-results/**',
@@ -107,7 +108,7 @@ export default tseslint.config(
   },
   {
     // Plain Node scripts (run before npm test, without tsx).
-    files: ['**/*.mjs'],
+    files: ['**/*.mjs', 'bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {

@@ -11,10 +11,12 @@ import { registerRun } from './commands/run.js';
 import { registerSim } from './commands/sim.js';
 import { registerTools } from './commands/tools.js';
 import { exitCodeSetBy, type CliIo } from './io.js';
+import { versionText } from './version.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('lhchaos')
     .description('Chaos tests and verification for Longhorn backup-store races')
+    .version(versionText(), '-V, --version', 'print the version, how it runs and the pinned tools')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
