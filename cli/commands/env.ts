@@ -4,18 +4,14 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../common/index.js';
-import {
-  ENV_TOOL_NAMES,
-  collectStaleEnvironments,
-  environmentStatus,
-  startLocalEnvironment,
-  stopLocalEnvironment,
-  type EnvironmentStatus,
-} from '../../fixtures/local/index.js';
+import type { EnvironmentStatus } from '../../fixtures/local/index.js';
 import { setExitCode, type CliIo } from '../io.js';
 import { ensureTools } from './tools.js';
 
 export const DEFAULT_ENV_DIR = '.lhchaos/env';
+
+/** Loaded when a subcommand runs, not at the top: `lhchaos --help` must not pay for the environment. */
+const local = () => import('../../fixtures/local/index.js');
 
 interface DirOptions {
   dir: string;
@@ -66,6 +62,7 @@ export function registerEnv(program: Command, io: CliIo): void {
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
     try {
+      const { ENV_TOOL_NAMES, startLocalEnvironment } = await local();
       // Located once: the environment starts the binaries found (or built) here.
       const tools = await ensureTools(io, ENV_TOOL_NAMES, abort.signal);
       const started = await startLocalEnvironment({
@@ -100,7 +97,7 @@ export function registerEnv(program: Command, io: CliIo): void {
     .option('--keep', 'keep data, logs and env.json for a post-mortem')
     .action(async (opts: DirOptions & { keep?: boolean }) => {
       const t0 = performance.now();
-      const result = await stopLocalEnvironment(opts.dir, { keep: opts.keep === true });
+      const result = await (await local()).stopLocalEnvironment(opts.dir, { keep: opts.keep === true });
       if (opts.json) {
         io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;
@@ -119,7 +116,7 @@ export function registerEnv(program: Command, io: CliIo): void {
   dirOption(
     env.command('status').description('which recorded processes are alive; exit 3 unless all are'),
   ).action(async (opts: DirOptions, command: Command) => {
-    const status = await environmentStatus(opts.dir);
+    const status = await (await local()).environmentStatus(opts.dir);
     io.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : describeStatus(status));
     if (status.state !== 'running') setExitCode(command, ExitCode.unknown);
   });
@@ -136,7 +133,9 @@ export function registerEnv(program: Command, io: CliIo): void {
       if (opts.root !== undefined && !(await stat(opts.root).catch(() => undefined))?.isDirectory()) {
         throw new UsageError(`--root ${opts.root}: no such directory`);
       }
-      const result = await collectStaleEnvironments({ root: opts.root, dryRun: opts.dryRun === true });
+      const result = await (
+        await local()
+      ).collectStaleEnvironments({ root: opts.root, dryRun: opts.dryRun === true });
       if (opts.json) {
         io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;

@@ -1,9 +1,8 @@
 // lhchaos proxy: runs the S3-aware fault proxy in the foreground until SIGINT/SIGTERM, then closes cleanly.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { UsageError, parseSeed, randomSeed } from '../../common/index.js';
-import { parseRule, startS3Proxy, type RuleSpec } from '../../fault-injectors/index.js';
+import type { RuleSpec } from '../../fault-injectors/index.js';
 import type { CliIo } from '../io.js';
 
 interface ProxyOptions {
@@ -29,6 +28,11 @@ export async function readRulesFile(path: string): Promise<RuleSpec[]> {
       `--rules: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
+  // Loaded here, not at the top: `lhchaos --help` must not pay for the proxy and the YAML parser.
+  const [{ parse: parseYaml }, { parseRule }] = await Promise.all([
+    import('yaml'),
+    import('../../fault-injectors/index.js'),
+  ]);
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -85,6 +89,7 @@ export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSig
       if ((accessKey === undefined) !== (secretKey === undefined)) {
         throw new UsageError('--upstream-access-key and --upstream-secret-key go together');
       }
+      const { startS3Proxy } = await import('../../fault-injectors/index.js');
       const proxy = await startS3Proxy({
         upstream: opts.upstream,
         listen: opts.listen,

@@ -6,11 +6,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
 import { RECORD_FILES, readMeta } from '../../record/index.js';
-import { resolveBehaviour } from '../../fixtures/simulator/index.js';
-import { chaosEnv } from '../../suites/harness/index.js';
-import { progressWriter, reproCommand, resolveRunOptions, runChaos } from '../../suites/runner/index.js';
+import { resolveBehaviour } from '../../fixtures/simulator/behaviours.js';
 import { setExitCode, type CliIo } from '../io.js';
-import { abortOnSignals, printRunResult, renderRunReports } from './chaos-run.js';
 
 /** The recorded bug set as edits of the version's defaults, so the same behaviour is rebuilt. */
 function bugEdits(version: string, recorded: string[]): string[] {
@@ -34,6 +31,14 @@ export function registerReplay(program: Command, io: CliIo): void {
       } catch {
         throw new UsageError(`RUN_DIR: ${runDir} holds no ${RECORD_FILES.decisions} (nothing to replay)`);
       }
+      // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
+      const [{ chaosEnv }, { progressWriter, reproCommand, resolveRunOptions, runChaos }, chaosRun] =
+        await Promise.all([
+          import('../../suites/harness/index.js'),
+          import('../../suites/runner/index.js'),
+          import('./chaos-run.js'),
+        ]);
+      const { abortOnSignals, printRunResult, renderRunReports } = chaosRun;
       const meta = await readMeta(runDir);
       if (meta.env !== 'local')
         throw new UsageError(`RUN_DIR: replay supports local runs only (this one ran on ${meta.env})`);

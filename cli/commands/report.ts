@@ -2,8 +2,6 @@
 // (recheckRun: they read only history.jsonl and meta.json, verdict.json is rewritten), re-render JUnit and
 // HTML, exit like the run.
 import type { Command } from 'commander';
-import { renderReports, terminalSummary } from '../../reports/index.js';
-import { exitCodeFor, findingsInPlainWords, recheckRun } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../io.js';
 
 export function registerReport(program: Command, io: CliIo): void {
@@ -12,6 +10,9 @@ export function registerReport(program: Command, io: CliIo): void {
     .description('re-check a recorded run offline with the same checkers and re-render its reports')
     .argument('<run-dir>', 'a run record directory (reports/out/<run-id>)')
     .action(async (runDir: string, _options: unknown, command: Command) => {
+      // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
+      const [{ renderReports, terminalSummary }, { exitCodeFor, findingsInPlainWords, recheckRun }] =
+        await Promise.all([import('../../reports/index.js'), import('../../suites/runner/index.js')]);
       const { meta, verdict, recorded, changed } = await recheckRun(runDir);
       const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
       io.stdout.write(`${terminalSummary(meta, verdict, paths)}\n`);

@@ -2,19 +2,8 @@
 // turned into an orderly teardown, the summary, the repro command and the exit code of the verdict.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { chaosEnv } from '../../suites/harness/index.js';
-import {
-  collectKubeArtifacts,
-  openKubeAccess,
-  progressWriter,
-  reproCommand,
-  resolveRunOptions,
-  runChaos,
-  type RunFlags,
-} from '../../suites/runner/index.js';
-import { ENV_TOOL_NAMES } from '../../fixtures/local/index.js';
+import type { RunFlags } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../io.js';
-import { abortOnSignals, printRunResult, renderRunReports } from './chaos-run.js';
 import { ensureTools } from './tools.js';
 
 export function registerRun(program: Command, io: CliIo): void {
@@ -42,6 +31,22 @@ export function registerRun(program: Command, io: CliIo): void {
     )
     .option('--time-factor <f>', 'local: factor on Longhorn timings (default: the profile)')
     .action(async (flags: RunFlags, command: Command) => {
+      // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
+      const [{ chaosEnv }, runner, { abortOnSignals, printRunResult, renderRunReports }, { ENV_TOOL_NAMES }] =
+        await Promise.all([
+          import('../../suites/harness/index.js'),
+          import('../../suites/runner/index.js'),
+          import('./chaos-run.js'),
+          import('../../fixtures/local/index.js'),
+        ]);
+      const {
+        collectKubeArtifacts,
+        openKubeAccess,
+        progressWriter,
+        reproCommand,
+        resolveRunOptions,
+        runChaos,
+      } = runner;
       const { clusterDir, ...resolved } = resolveRunOptions(flags, chaosEnv());
       // Kube: port-forwards to the proxy control port and MinIO from cluster.json, open for the whole run.
       const access =

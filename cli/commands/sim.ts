@@ -3,12 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError, parseSeed } from '../../common/index.js';
-import {
-  LONGHORN_VERSIONS,
-  resolveBehaviour,
-  startSimulator,
-  type LonghornVersion,
-} from '../../fixtures/simulator/index.js';
+import type { LonghornVersion } from '../../fixtures/simulator/index.js';
+// Only the behaviours (no Kubernetes client): --help shows the versions; the simulator loads when it runs.
+import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/behaviours.js';
 import type { CliIo } from '../io.js';
 
 interface SimFlags {
@@ -105,6 +102,7 @@ export async function runSim(flags: SimFlags, io: CliIo, signal?: AbortSignal): 
       `--backup-target-url: expected s3://BUCKET@REGION/PATH, got ${JSON.stringify(flags.backupTargetUrl)}`,
     );
   const { accessKey, secretKey } = await credentials(flags);
+  const { startSimulator } = await import('../../fixtures/simulator/index.js');
   const simulator = await startSimulator({
     kubeconfigPath: flags.kubeconfig,
     namespace: flags.namespace,
