@@ -20,3 +20,22 @@ export function setExitCode(command: Command, code: number): void {
 export function exitCodeSetBy(command: Command): number | undefined {
   return (command as WithExitCode).exitCodeResult;
 }
+
+/**
+ * Resolves on the first SIGINT or SIGTERM, or when `signal` aborts (tests), with which one it was: how the
+ * commands that hold until stopped (proxy, sim, cluster forward) wait.
+ */
+export function untilStopped(signal?: AbortSignal): Promise<'SIGINT' | 'SIGTERM' | 'abort'> {
+  return new Promise((resolve) => {
+    const stop = (name: 'SIGINT' | 'SIGTERM' | 'abort') => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(name);
+    };
+    const onInt = stop('SIGINT');
+    const onTerm = stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    signal?.addEventListener('abort', stop('abort'), { once: true });
+  });
+}

@@ -4,10 +4,10 @@
 // does not depend on whether this clone's dist/ happens to be built.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { STATE_FILE, buildInputs, distIsCurrent, sourceDigest } from '../bin/dist-state.mjs';
+import { SOURCE_FOLDERS, STATE_FILE, buildInputs, distIsCurrent, sourceDigest } from '../bin/dist-state.mjs';
 import { repoRoot } from './repo-root.js';
 
 describe('the lhchaos launcher and dist/', function () {
@@ -44,6 +44,13 @@ describe('the lhchaos launcher and dist/', function () {
       'tsconfig.build.json',
       'tsconfig.json',
     ]);
+  });
+
+  it('watches exactly the folders tsc compiles into dist/', async () => {
+    const build = JSON.parse(await readFile(join(repoRoot(), 'tsconfig.build.json'), 'utf8')) as {
+      include: string[];
+    };
+    assert.deepEqual([...SOURCE_FOLDERS].sort(), [...build.include].sort());
   });
 
   it('is current after a build, and stale after an edit, a new file or a deleted one', async () => {

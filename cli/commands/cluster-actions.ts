@@ -15,7 +15,7 @@ import {
   type ClusterJson,
 } from '../../fixtures/kind/index.js';
 import { locateTool } from '../../fixtures/toolchain/index.js';
-import type { CliIo } from '../io.js';
+import { untilStopped, type CliIo } from '../io.js';
 import { repoRoot } from '../repo-root.js';
 import type { ArtifactsFlags, ClusterDeps, CommonFlags, UpFlags } from './cluster.js';
 
@@ -35,7 +35,7 @@ function dependencies({ io, deps }: ClusterContext): ClusterDeps {
       deps?.locateKind ??
       (() =>
         locateTool('kind', { install: true, onProgress: (p) => io.stderr.write(`${JSON.stringify(p)}\n`) })),
-    untilStopped: deps?.untilStopped ?? untilSignal,
+    untilStopped: deps?.untilStopped ?? (() => untilStopped()),
   };
 }
 
@@ -54,18 +54,6 @@ function kubeConfigOf(recorded: ClusterJson): KubeConfig {
   kubeConfig.loadFromFile(recorded.kubeconfig);
   if (recorded.context) kubeConfig.setCurrentContext(recorded.context);
   return kubeConfig;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 /** cluster.json for people: no credentials. */

@@ -14,7 +14,7 @@ export interface ClusterDeps {
   clock: Clock;
   locateKind: () => Promise<string>;
   /** Resolves when `forward` should close its port-forwards (default: SIGINT/SIGTERM). */
-  untilStopped?: () => Promise<void>;
+  untilStopped?: () => Promise<unknown>;
 }
 
 export interface CommonFlags {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError, parseSeed, randomSeed } from '../../common/index.js';
 import type { RuleSpec } from '../../fault-injectors/index.js';
-import type { CliIo } from '../io.js';
+import { untilStopped, type CliIo } from '../io.js';
 
 interface ProxyOptions {
   upstream: string;
@@ -45,22 +45,6 @@ export async function readRulesFile(path: string): Promise<RuleSpec[]> {
     const parsed = parseRule(entry);
     if (!parsed.ok) throw new UsageError(`--rules: ${path}: rules[${index}].${parsed.message}`);
     return parsed.rule;
-  });
-}
-
-/** Resolves on the first SIGINT or SIGTERM (or when the signal aborts, for tests). */
-function untilStopped(signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (name: string) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(name);
-    };
-    const onInt = stop('SIGINT');
-    const onTerm = stop('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-    signal?.addEventListener('abort', stop('abort'), { once: true });
   });
 }
 

@@ -6,7 +6,7 @@ import { UsageError, parseSeed } from '../../common/index.js';
 import type { LonghornVersion } from '../../fixtures/simulator/index.js';
 // Only the behaviours (no Kubernetes client): --help shows the versions; the simulator loads when it runs.
 import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/behaviours.js';
-import type { CliIo } from '../io.js';
+import { untilStopped, type CliIo } from '../io.js';
 
 interface SimFlags {
   kubeconfig: string;
@@ -67,19 +67,6 @@ async function credentials(flags: SimFlags): Promise<{ accessKey: string; secret
     throw new UsageError(`--env-json: ${flags.envJson} has no s3.accessKey/s3.secretKey`);
   }
   return { accessKey, secretKey };
-}
-
-function untilStopped(signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 }
 
 /** The action, exported so tests can run it with an abort signal instead of a process signal. */
