@@ -5,7 +5,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../common/index.js';
-import type { CheckResult, HistoryEvent, RunMeta, Verdict } from './shapes.js';
+import type { CheckResult, FaultClass, HistoryEvent, RunMeta, Verdict } from './shapes.js';
 import { RECORD_FILES } from './files.js';
 
 /** One proxy decision as faults.jsonl holds it (fault-injectors' DecisionRecord; only these fields are relied on). */
@@ -20,6 +20,7 @@ export type DecisionLine = {
 } & Record<string, unknown>;
 
 const VALIDITIES: readonly unknown[] = [true, false, 'unknown'];
+const FAULT_CLASSES: readonly unknown[] = ['none', 'benign', 'destructive'] satisfies FaultClass[];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -118,7 +119,28 @@ export async function readMeta(runDir: string): Promise<RunMeta> {
     throw new UsageError(`${path}: field "longhorn.version" must be a string`);
   }
   if (!isObject(meta.tools)) throw new UsageError(`${path}: field "tools" must be an object`);
+  // What the checkers need: a missing or bad value is a malformed record (exit 2), not a crashed checker.
+  if (
+    typeof meta.stallWindowMs !== 'number' ||
+    !Number.isFinite(meta.stallWindowMs) ||
+    meta.stallWindowMs <= 0
+  ) {
+    throw new UsageError(`${path}: field "stallWindowMs" must be a positive number of milliseconds`);
+  }
+  if (meta.finishedAt !== undefined && typeof meta.finishedAt !== 'string') {
+    throw new UsageError(`${path}: field "finishedAt" must be a string when present`);
+  }
   if (!Array.isArray(meta.scenarios)) throw new UsageError(`${path}: field "scenarios" must be an array`);
+  meta.scenarios.forEach((scenario: unknown, i) => {
+    const where = `${path}: field "scenarios[${i}]`;
+    if (!isObject(scenario)) throw new UsageError(`${where}" must be an object`);
+    if (typeof scenario.name !== 'string' || scenario.name === '') {
+      throw new UsageError(`${where}.name" must be a non-empty string`);
+    }
+    if (scenario.faultClass !== undefined && !FAULT_CLASSES.includes(scenario.faultClass)) {
+      throw new UsageError(`${where}.faultClass" must be one of ${FAULT_CLASSES.join(', ')}`);
+    }
+  });
   return meta as unknown as RunMeta;
 }
 

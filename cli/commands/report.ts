@@ -1,7 +1,8 @@
 // lhchaos report RUN_DIR: re-check a recorded run offline with the same checkers the live run used
-// (recheckRun: they read only history.jsonl and meta.json, verdict.json is rewritten), re-render JUnit and
-// HTML, exit like the run.
+// (recheckRun: they read only history.jsonl and meta.json), re-render JUnit and HTML, then rewrite
+// verdict.json, and exit like the run.
 import type { Command } from 'commander';
+import { replaceVerdict } from '../../record/index.js';
 import { setExitCode, type CliIo } from '../io.js';
 
 export function registerReport(program: Command, io: CliIo): void {
@@ -14,7 +15,10 @@ export function registerReport(program: Command, io: CliIo): void {
       const [{ renderReports, terminalSummary }, { exitCodeFor, findingsInPlainWords, recheckRun }] =
         await Promise.all([import('../../reports/index.js'), import('../../suites/runner/index.js')]);
       const { meta, verdict, recorded, changed } = await recheckRun(runDir);
+      // Rendering reads the whole record again (faults.jsonl too): only once it succeeded is the verdict
+      // replaced, so a malformed record is exit 2 with verdict.json as it was.
       const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
+      await replaceVerdict(runDir, verdict);
       io.stdout.write(`${terminalSummary(meta, verdict, paths)}\n`);
       for (const line of findingsInPlainWords(meta, verdict)) io.stdout.write(`${line}\n`);
       if (changed) {

@@ -1,5 +1,6 @@
 // Three-valued verdicts (docs/design.md#three-valued-verdicts, after Jepsen's merge-valid/check-safe): composing keeps the
 // worst, only error-severity checks decide, and a crashing checker says "unknown" instead of crashing the run.
+import { UsageError } from '../../common/index.js';
 import type { CheckResult, Validity, Verdict } from '../../record/index.js';
 
 function rank(v: Validity): number {
@@ -34,7 +35,9 @@ export function mergeVerdicts(verdicts: readonly Verdict[]): Verdict {
 
 /**
  * Runs one checker; a throw or rejection becomes a single `unknown` result that carries the error
- * message, so one broken checker can neither crash the run nor pass it.
+ * message, so one broken checker can neither crash the run nor pass it. A `UsageError` is not a broken
+ * checker but a malformed record (the reader names the file, line and field): it propagates, so that
+ * `lhchaos report` exits 2 and writes nothing.
  */
 export async function checkSafe(
   name: string,
@@ -45,6 +48,7 @@ export async function checkSafe(
     const result = await fn();
     return Array.isArray(result) ? result : [result];
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     return [crashedCheck(name, error, context.scenario)];
   }
 }

@@ -1,5 +1,7 @@
 // Re-checking a stored run: the same judge the live run used (it reads only history.jsonl and meta.json),
-// the verdict.json rewritten, and whether the verdict changed. `lhchaos report` renders the result.
+// and whether the verdict changed. Nothing is written here: the caller renders from the new verdict first
+// and only then replaces verdict.json (record/'s replaceVerdict), so that a malformed record, found by the
+// judge or by the renderer, is a usage error that changes nothing.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../common/index.js';
@@ -8,7 +10,6 @@ import {
   readHistory,
   readMeta,
   readVerdict,
-  replaceVerdict,
   type RunMeta,
   type Verdict,
 } from '../../record/index.js';
@@ -23,7 +24,7 @@ export interface RecheckResult {
   changed: boolean;
 }
 
-/** Re-judges a run record and rewrites its verdict.json. */
+/** Re-judges a run record; a malformed record throws a UsageError naming the file and field. */
 export async function recheckRun(runDir: string): Promise<RecheckResult> {
   try {
     await access(join(runDir, RECORD_FILES.history));
@@ -33,6 +34,5 @@ export async function recheckRun(runDir: string): Promise<RecheckResult> {
   const meta = await readMeta(runDir);
   const verdict = await judgeRun(() => readHistory(runDir), meta);
   const recorded = await readVerdict(runDir).catch(() => undefined);
-  await replaceVerdict(runDir, verdict);
   return { meta, verdict, recorded, changed: recorded !== undefined && recorded.valid !== verdict.valid };
 }
