@@ -1,41 +1,14 @@
 // Judging a run from its record alone: the oracles' checkers per scenario (with the scenario's fault
-// class and the run's stall window), plus the runner's own account of crashes. The live run and
-// `lhchaos report` both call this on the written history, so they cannot disagree.
+// class and the run's stall window), plus the runner's own account of whether the record tells a whole
+// run (completion.ts). The live run and `lhchaos report` both call this on the written history, so they
+// cannot disagree.
 import { coLoadCheck } from '../../load/index.js';
 import { checkHistory } from '../oracles/index.js';
 import { checkSafe, composeVerdict } from '../harness/index.js';
 import type { CheckResult, HistoryEvent, RunMeta, Verdict } from '../../record/index.js';
+import { runnerCompleted } from './completion.js';
 
 export type HistorySource = () => AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>;
-
-/** `runner-completed`: a runner error recorded in the history means the run cannot vouch for itself. */
-async function runnerChecks(history: HistorySource, scenarios: Set<string>): Promise<CheckResult[]> {
-  const crashes: { id: number; message: string; scenario?: string }[] = [];
-  for await (const event of history()) {
-    if (event.type === 'log' && event.source === 'runner' && event.level === 'error') {
-      crashes.push({ id: event.id, message: event.message, scenario: event.scenario });
-    }
-  }
-  if (crashes.length === 0) {
-    return [
-      {
-        name: 'runner-completed',
-        valid: true,
-        severity: 'error',
-        message: 'the runner finished every step',
-        evidence: [],
-      },
-    ];
-  }
-  return crashes.map((crash) => ({
-    name: 'runner-completed',
-    valid: 'unknown',
-    severity: 'error',
-    message: `the run could not finish a step: ${crash.message}`,
-    evidence: [crash.id],
-    ...(crash.scenario && scenarios.has(crash.scenario) ? { scenario: crash.scenario } : {}),
-  }));
-}
 
 /** `co-load-thresholds`, rebuilt from the k6 result the run recorded (a breach is a warning). */
 async function coLoadChecks(history: HistorySource): Promise<CheckResult[]> {
@@ -103,7 +76,7 @@ export async function judgeRun(history: HistorySource, meta: RunMeta): Promise<V
     checks.push(...verdict);
   }
   const scenarioNames = meta.scenarios.map((s) => s.name);
-  const completion = await checkSafe('runner-completed', () => runnerChecks(history, new Set(scenarioNames)));
+  const completion = await checkSafe('runner-completed', () => runnerCompleted(history, meta));
   const unfinished = unfinishedScenarios(completion, scenarioNames);
   const judged = checks.map((check) => judgeUnfinished(check, unfinished));
   judged.push(...completion);

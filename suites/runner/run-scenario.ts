@@ -125,6 +125,7 @@ async function playPhases(options: ScenarioRunOptions, ctx: ScheduleContext): Pr
   options.onFaults?.(faults);
   let iteration = 0;
   const runIteration = async (phaseName: string) => {
+    options.signal.throwIfAborted();
     iteration++;
     options.onIteration?.({ scenario: scenario.name, iteration, phase: phaseName, state: 'creating' });
     const outcome = await runSystemBackupIteration({
@@ -163,8 +164,11 @@ async function playPhases(options: ScenarioRunOptions, ctx: ScheduleContext): Pr
     phase(history, 'heal');
     await faults.heal();
   }
+  // An aborted scenario stops here, healed: it throws instead of reading the store, so the record never
+  // shows it as finished (completion.ts judges a scenario without its store read as cut short).
+  options.signal.throwIfAborted();
   phase(history, 'quiescence');
-  if (scenario.faultClass === 'destructive' && !options.signal.aborted) await runIteration('recovery');
+  if (scenario.faultClass === 'destructive') await runIteration('recovery');
   else await waitForQuiet(options, Math.max(200, 10 * ctx.T), Math.max(2000, 60 * ctx.T));
   await faults.stop();
   options.onFaults?.(undefined);

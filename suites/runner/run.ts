@@ -14,6 +14,7 @@ import { RUN_WATCHED_KINDS, startObserver, type ObserverStats } from '../oracles
 import { History, HistoryTap, OpRecorder } from '../harness/index.js';
 import { cleanupRun, LonghornClient } from '../workloads/index.js';
 import { judgeRun } from './check.js';
+import { INTERRUPTED } from './completion.js';
 import { startCoLoad, type CoLoadHandle } from './co-load.js';
 import type { FaultController } from './faults.js';
 import type { Profile } from './profiles.js';
@@ -146,6 +147,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   let faultsNow: FaultController | undefined;
   let coLoad: CoLoadHandle | undefined;
   let observerStats: ObserverStats | undefined;
+  // Written at once (and again when more is known): a record cut short still says what it was meant to be.
+  await writer.writeMeta(meta);
   history.append({ type: 'phase', name: 'setup' } as NewEvent);
   let replay: ReplayPlan | undefined;
   try {
@@ -267,7 +270,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         );
       } catch (error) {
         const message = abort.signal.aborted
-          ? `interrupted: ${describeError(abort.signal.reason)}`
+          ? `${INTERRUPTED} in this scenario: ${describeError(abort.signal.reason)}`
           : describeError(error);
         history.append({
           type: 'log',
@@ -293,6 +296,12 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
     history.setScenario(undefined);
+    // Wherever the abort came (setup, a scenario, between scenarios), the record says so: the judge then
+    // treats the run as cut short (completion.ts), whatever the steps themselves made of it.
+    if (abort.signal.aborted) {
+      const message = `${INTERRUPTED}: ${describeError(abort.signal.reason)}`;
+      history.append({ type: 'log', level: 'error', source: 'runner', message } as NewEvent);
+    }
     history.append({ type: 'phase', name: 'teardown' } as NewEvent);
     options.onPhase?.('teardown');
     const failures = await tasks.unwind((title) => log(`teardown: ${title}`));

@@ -1,7 +1,7 @@
 // One workload iteration: fresh backing images with copies on two disks, fresh volumes using them, one
 // SystemBackup, then wait for a final state or for the stall window to pass without any change of the
 // SystemBackup's state or of a BackupBackingImage's state/progress. Every step is an op in the history.
-import type { Clock } from '../../common/index.js';
+import { describeError, type Clock } from '../../common/index.js';
 import { SYSTEM_BACKUP_FINAL_STATES, type SystemBackup } from '../../fixtures/crds/index.js';
 import type { HistoryTap, OpRecorder } from '../harness/index.js';
 import type { HistoryEvent, WatchEvent } from '../../record/index.js';
@@ -199,12 +199,18 @@ async function waitForSystemBackup(
   }
 }
 
-/** Runs one iteration: scene, system backup, wait; never throws for a stuck or failed backup. */
+/**
+ * Runs one iteration: scene, system backup, wait; never throws for a stuck or failed backup. An abort
+ * throws (also one that came while a request was in flight), and the system backup's op then ends as
+ * `info` with `result: 'interrupted'`: an interrupted wait is not a stall.
+ */
 export async function runSystemBackupIteration(options: IterationOptions): Promise<IterationOutcome> {
+  options.signal?.throwIfAborted();
   const names = iterationNames(options.runId, options.scenarioIndex, options.iteration, options);
   const startedAt = options.clock.monotonic();
   options.onImages?.(names.backingImages);
   await createScene(options, names);
+  options.signal?.throwIfAborted();
   const labels = runLabels(options.runId, options.scenario, options.iteration);
   const { opId } = options.ops.invoke(PROCESS, 'system-backup', {
     name: names.systemBackup,
@@ -222,8 +228,24 @@ export async function runSystemBackupIteration(options: IterationOptions): Promi
     });
     throw error;
   }
-  if (options.concurrentVolumeBackups) await startVolumeBackups(options, names);
-  const waited = await waitForSystemBackup(options, names, options.clock.monotonic());
+  let waited: Awaited<ReturnType<typeof waitForSystemBackup>>;
+  try {
+    if (options.concurrentVolumeBackups) await startVolumeBackups(options, names);
+    waited = await waitForSystemBackup(options, names, options.clock.monotonic());
+  } catch (error) {
+    const interrupted = options.signal?.aborted === true;
+    options.ops.complete(opId, PROCESS, 'system-backup', 'info', {
+      value: {
+        name: names.systemBackup,
+        iteration: options.iteration,
+        result: interrupted ? 'interrupted' : 'crashed',
+      },
+      error: interrupted
+        ? `interrupted: ${describeError(options.signal?.reason)}`
+        : `wait: ${describeError(error)}`,
+    });
+    throw error;
+  }
   const value = {
     name: names.systemBackup,
     iteration: options.iteration,
