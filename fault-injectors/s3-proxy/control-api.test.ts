@@ -105,6 +105,19 @@ describe('s3-proxy control API', function () {
     assert.equal(res.status, 400);
   });
 
+  it('answers 400 naming the path to a rule name with a malformed percent-encoding', async function () {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await fetch(`${proxy.controlUrl}/rules/bad%E0%A4name`, {
+        method,
+        body: method === 'PUT' ? '{}' : undefined,
+      });
+      assert.equal(res.status, 400, method);
+      const body = (await res.json()) as { error: string; field?: string };
+      assert.match(body.error, /\/rules\/bad%E0%A4name/);
+      assert.match(body.error, /percent-encoding/);
+    }
+  });
+
   it('requires the bearer token when one is set, and refuses a non-loopback control port without one', async function () {
     const guarded = await startS3Proxy({ upstream, seed: 1, token: 's3cret' });
     try {

@@ -94,11 +94,20 @@ export function createControlHandler(core: ProxyCore, token?: string) {
     const route = candidates.find((r) => r.method === req.method);
     if (!route) throw new ProxyApiError(`${req.method} not allowed on ${url.pathname}`, 405);
     const match = route.pattern.exec(url.pathname) as RegExpExecArray;
-    const name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    const name = match[1] === undefined ? undefined : decodeName(match[1], url.pathname);
     const body = await readJson(req);
     const result = await route.handler({ body, query: url.searchParams, name }, res);
     if (res.headersSent) return;
     sendJson(res, route.status ?? 200, result ?? null);
+  }
+}
+
+/** A rule name from the path; a malformed percent-encoding is the client's error, not the proxy's. */
+function decodeName(raw: string, path: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ProxyApiError(`${path}: the rule name is not valid percent-encoding`, 400, 'name');
   }
 }
 

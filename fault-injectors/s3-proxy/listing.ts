@@ -5,9 +5,12 @@
 //   (writes the proxy forwarded, keys it saw listed), or, with upstream credentials, every key the upstream
 //   lists under it (see README for the limits of each).
 // - Ghosts (deleted-but-listed keys) are added only inside this page's key range, so no page lists a key
-//   twice: after the lower bound (marker, start-after, or the last entry of the page that produced the
-//   continuation token) and, when the page is truncated, not after its last original entry. With a
-//   delimiter a ghost rolls up into its CommonPrefix. A page may then exceed MaxKeys by the ghosts.
+//   twice: after the lower bound (start-after, or the last entry of the page that produced the v2
+//   continuation token or the v1 NextMarker, else the v1 marker itself) and, when the page is truncated,
+//   not after its last original entry. With a delimiter a ghost rolls up into its CommonPrefix. A page may
+//   then exceed MaxKeys by the ghosts. A v1 NextMarker is the upstream's own cursor, not a key (MinIO's
+//   is `<last key>[minio_cache:…]`): used as the bound, a ghost sorting between the last key and it would
+//   fall between the pages.
 // - v2 KeyCount = Contents + CommonPrefixes after the rewrite; NextContinuationToken is the upstream's.
 // - v1 truncated page whose end changed: NextMarker = the original NextMarker, or the original last entry,
 //   because clients without NextMarker continue from the last key they were shown.
@@ -53,7 +56,10 @@ const parser = new XMLParser({
 });
 const builder = new XMLBuilder({ ignoreAttributes: false, processEntities: true, suppressEmptyNode: false });
 
-/** Continuation token -> the last entry of the page that returned it (bounded). */
+/**
+ * Continuation token (v2) or NextMarker (v1) -> the last entry of the page that returned it (bounded).
+ * Markers are kept under `v1:` (v2 tokens are opaque base64, which holds no `:`).
+ */
 export class TokenBounds {
   private readonly map = new Map<string, string>();
   remember(token: string, lastEntry: string): void {
@@ -105,6 +111,9 @@ export async function rewriteListing(input: RewriteInput): Promise<ListingRewrit
     lastOriginal !== undefined
   ) {
     tokens.remember(result.NextContinuationToken, lastOriginal);
+  }
+  if (params.version === 1 && typeof result.NextMarker === 'string' && lastOriginal !== undefined) {
+    tokens.remember(`v1:${decode(result.NextMarker)}`, lastOriginal);
   }
 
   const changes = new Map<string, ListingChange>();
@@ -168,7 +177,11 @@ export async function rewriteListing(input: RewriteInput): Promise<ListingRewrit
 
   // Ghosts, inside this page's range.
   const lower =
-    params.continuationToken !== undefined ? tokens.lookup(params.continuationToken) : params.marker;
+    params.continuationToken !== undefined
+      ? tokens.lookup(params.continuationToken)
+      : params.version === 1 && params.marker !== ''
+        ? (tokens.lookup(`v1:${params.marker}`) ?? params.marker)
+        : params.marker;
   const rangeKnown = params.continuationToken === undefined || lower !== undefined;
   const present = new Set(keptContents.map((c) => decode(c.Key)));
   const presentPrefixes = new Set(keptPrefixes.map((p) => decode(p.Prefix)));

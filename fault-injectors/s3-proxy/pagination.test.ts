@@ -25,8 +25,12 @@ const KEYS = [
 ];
 /** Written while the visibility rule is active and matching it: a1, a3, a5, a7, a9 (the last key), all of d2/. */
 const HIDDEN = ['p/a1', 'p/a3', 'p/a5', 'p/a7', 'p/a9', 'p/d2/x', 'p/d2/y'];
-/** Deleted while the delete-lag rule is active: listed although gone. */
-const GHOSTS = ['p/a4b', 'p/g/ghost'];
+/**
+ * Deleted while the delete-lag rule is active: listed although gone. `p/a2-x` extends a visible key with a
+ * character that sorts before `[`: MinIO's v1 NextMarker after `p/a2` is `p/a2[minio_cache:…]`, so a proxy
+ * that took the marker for the lower bound lost it between the pages.
+ */
+const GHOSTS = ['p/a4b', 'p/g/ghost', 'p/a2-x'];
 
 function expected(delimiter: string): string[] {
   const visible = [...KEYS.filter((k) => !HIDDEN.includes(k)), ...GHOSTS];
