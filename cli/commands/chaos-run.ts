@@ -1,7 +1,7 @@
 // What `lhchaos run` and `lhchaos replay` share once the runner is going: signals that abort it in order,
 // and the finished run rendered and printed.
 import { renderReports, terminalSummary } from '../../reports/index.js';
-import { findingsInPlainWords, soakLine, type ChaosRunResult } from '../../suites/runner/index.js';
+import { soakLine, type ChaosRunResult } from '../../suites/runner/index.js';
 import type { CliIo } from '../io.js';
 
 /** The run's rendered reports (the runner stops at verdict.json). */
@@ -11,10 +11,12 @@ export async function renderRunReports(result: ChaosRunResult): Promise<Rendered
   return { runDir: result.runDir, ...(await renderReports(result.runDir, { verdict: result.verdict })) };
 }
 
-/** Prints what a finished run found: summary, findings in plain words, the report and the repro. */
+/**
+ * Prints what a finished run found: the summary (each check once, the verdict, the report and the repro),
+ * the soak figures, and what to run next after the expected #10740 finding.
+ */
 export function printRunResult(io: CliIo, result: ChaosRunResult, paths: RenderedPaths): void {
   io.stdout.write(`${terminalSummary(result.meta, result.verdict, paths)}\n`);
-  for (const line of findingsInPlainWords(result.meta, result.verdict)) io.stdout.write(`${line}\n`);
   if (result.soak) io.stdout.write(`${soakLine(result.soak)}\n`);
   const { meta } = result;
   if (result.exitCode === 1 && meta.longhorn.simulated && meta.longhorn.version === 'v1.8.1') {
@@ -24,7 +26,6 @@ export function printRunResult(io: CliIo, result: ChaosRunResult, paths: Rendere
         `Run the fixed behaviour (expected to pass): ${fixed}\n`,
     );
   }
-  io.stdout.write(`report: ${paths.htmlPath}\nrepro: ${meta.repro}\n`);
 }
 
 /** The signals that end a run: Ctrl-C, a CI cancel (SIGTERM), a closed terminal (SIGHUP). */

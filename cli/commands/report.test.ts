@@ -124,6 +124,10 @@ describe('lhchaos report', () => {
     assert.equal(code, 1, text);
     assert.deepEqual(await readVerdict(dir), live);
     assert.match(text, /no-stuck-state/);
+    // Each finding is said once (the summary used to be followed by a "Found: ..." list of the same checks).
+    for (const check of live.checks.filter((c) => c.valid !== true)) {
+      assert.equal(text.split(check.message).length - 1, 1, `said once: ${check.message}\n${text}`);
+    }
   });
 
   it('judges the record of a SIGKILLed run as cut short: exit 3, never a FAIL', async () => {

@@ -12,7 +12,7 @@ export function registerReport(program: Command, io: CliIo): void {
     .argument('<run-dir>', 'a run record directory (reports/out/<run-id>)')
     .action(async (runDir: string, _options: unknown, command: Command) => {
       // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
-      const [{ renderReports, terminalSummary }, { exitCodeFor, findingsInPlainWords, recheckRun }] =
+      const [{ renderReports, terminalSummary }, { exitCodeFor, recheckRun }] =
         await Promise.all([import('../../reports/index.js'), import('../../suites/runner/index.js')]);
       const { meta, verdict, recorded, changed } = await recheckRun(runDir);
       // Rendering reads the whole record again (faults.jsonl too): only once it succeeded is the verdict
@@ -20,7 +20,6 @@ export function registerReport(program: Command, io: CliIo): void {
       const paths = { runDir, ...(await renderReports(runDir, { verdict })) };
       await replaceVerdict(runDir, verdict);
       io.stdout.write(`${terminalSummary(meta, verdict, paths)}\n`);
-      for (const line of findingsInPlainWords(meta, verdict)) io.stdout.write(`${line}\n`);
       if (changed) {
         io.stdout.write(
           `note: the recorded verdict was ${String(recorded?.valid)}; re-checking gives ${String(verdict.valid)}\n`,

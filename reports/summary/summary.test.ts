@@ -65,7 +65,10 @@ describe('terminalSummary', () => {
     assert.equal(lines[5], 'warning (1):');
     assert.match(lines[6]!, /^ {2}! race-witness: BBI deleted while InProgress \(evidence #3 #4\)$/);
     assert.equal(lines[7], 'passed (2): no-stuck-state ×2');
-    assert.equal(lines[8], 'verdict: FAIL: an invariant failed');
+    assert.equal(
+      lines[8],
+      'verdict: FAIL: 1 invariant violation(s) against Longhorn v1.9.0, listed under failed',
+    );
     assert.deepEqual(lines.slice(9), [
       'report:  out/r-7/report.html',
       'junit:   out/r-7/junit.xml',
@@ -83,6 +86,40 @@ describe('terminalSummary', () => {
     assert.match(
       terminalSummary(meta, { valid: 'unknown', checks: [] }, paths),
       /no checks ran\nverdict: UNKNOWN/,
+    );
+  });
+
+  it('says each finding once: no check message appears twice, and a passed co-load gets its own line', () => {
+    const verdict: Verdict = {
+      valid: false,
+      checks: [
+        check({
+          valid: false,
+          message: 'SystemBackup/sb-1 stuck in CreatingBackingImageBackups',
+          subject: 'SystemBackup/sb-1',
+        }),
+        check({
+          name: 'race-witness',
+          severity: 'warn',
+          valid: false,
+          message: 'BBI bi-1-x deleted while InProgress',
+        }),
+        check({ name: 'runner-completed', valid: 'unknown', message: 'the record was cut short' }),
+        check({
+          name: 'co-load-thresholds',
+          severity: 'warn',
+          message: 'k6 co-load stayed within its thresholds (9 operations)',
+        }),
+      ],
+    };
+    const text = terminalSummary(meta, verdict, paths);
+    for (const message of verdict.checks.map((c) => c.message)) {
+      assert.equal(text.split(message).length - 1, 1, `said once: ${message}\n${text}`);
+    }
+    assert.match(text, /\nco-load: k6 co-load stayed within its thresholds \(9 operations\)\n/);
+    assert.match(
+      text,
+      /verdict: FAIL: 1 invariant violation\(s\) against Longhorn v1\.9\.0, listed under failed/,
     );
   });
 });

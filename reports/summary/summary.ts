@@ -1,5 +1,6 @@
 // The few lines printed at the end of every run: checks grouped (failures first), the verdict, where the
-// report is and the repro command. Plain text: the caller decides about colour.
+// report is and the repro command. Each finding is said once, here: the verdict line counts what the
+// groups above it list. Plain text: the caller decides about colour.
 import type { CheckResult, RunMeta, Verdict } from '../../record/index.js';
 
 type Outcome = 'failed' | 'unknown' | 'warning' | 'passed';
@@ -11,11 +12,17 @@ function outcomeOf(check: CheckResult): Outcome {
 }
 
 const MARK: Record<Outcome, string> = { failed: '✗', unknown: '?', warning: '!', passed: '✓' };
-const VERDICT: Record<string, string> = {
-  true: 'PASS: every invariant holds',
-  false: 'FAIL: an invariant failed',
-  unknown: 'UNKNOWN: the run could not decide',
-};
+/** The verdict in one line, with the counts of the groups above it. */
+function verdictLine(meta: RunMeta, verdict: Verdict, groups: Record<Outcome, CheckResult[]>): string {
+  const against = `Longhorn ${meta.longhorn.version}${meta.longhorn.simulated ? ' (simulated)' : ''}`;
+  if (verdict.valid === true) return `PASS: every invariant held against ${against}`;
+  if (verdict.valid === false)
+    return `FAIL: ${groups.failed.length} invariant violation(s) against ${against}, listed under failed`;
+  const undecided = groups.unknown.length;
+  return `UNKNOWN: the run could not decide (${undecided} check(s) undecided, listed under unknown)`;
+}
+/** The co-load's result, said on a line of its own when it passed (else it is listed with the others). */
+const CO_LOAD = 'co-load-thresholds';
 /** Lines listed per group before the rest is counted: a long soak must not flood the terminal. */
 const MAX_LISTED = 10;
 
@@ -63,8 +70,9 @@ export function terminalSummary(
     const names = [...byName].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ');
     out.push(`passed (${groups.passed.length}): ${names}`);
   }
+  for (const check of groups.passed.filter((c) => c.name === CO_LOAD)) out.push(`co-load: ${check.message}`);
   if (verdict.checks.length === 0) out.push('no checks ran');
-  out.push(`verdict: ${VERDICT[String(verdict.valid)] ?? String(verdict.valid)}`);
+  out.push(`verdict: ${verdictLine(meta, verdict, groups)}`);
   out.push(`report:  ${paths.htmlPath}`);
   out.push(`junit:   ${paths.junitPath}`);
   out.push(`record:  ${paths.runDir}`);

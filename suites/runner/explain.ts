@@ -1,5 +1,6 @@
-// The few plain sentences `npm run chaos` ends with: what was found, on which objects, and the race
-// witness, taken from the verdict's checks (their messages already name objects and times).
+// What a run found, in a few plain sentences, for a reader who has no terminal summary (the mocha specs'
+// failure message): the verdict, the checks behind it (their messages already name objects and times), and
+// the race witness. The CLI prints the terminal summary instead (reports/), which lists the same checks.
 import type { RunMeta, Verdict } from '../../record/index.js';
 
 export function findingsInPlainWords(meta: RunMeta, verdict: Verdict): string[] {
