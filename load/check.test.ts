@@ -26,6 +26,7 @@ describe('load: coLoadCheck', function () {
     const check = coLoadCheck({
       exitCode: 0,
       thresholdsBreached: false,
+      failed: false,
       summary: summary(0, false),
       stderrTail: '',
     });
@@ -37,20 +38,38 @@ describe('load: coLoadCheck', function () {
   });
 
   it('makes a breach a warning by default and an error when the profile says so, naming the crossed threshold', function () {
-    const result = { exitCode: 99, thresholdsBreached: true, summary: summary(0.5, true), stderrTail: '' };
+    const result = {
+      exitCode: 99,
+      thresholdsBreached: true,
+      failed: false,
+      summary: summary(0.5, true),
+      stderrTail: '',
+    };
     const warn = coLoadCheck(result);
     assert.equal(warn.valid, false);
     assert.equal(warn.severity, 'warn');
-    assert.match(warn.message, /exit 99\): s3_errors rate<0\.01 \(40 operations, error rate 50\.00%/);
+    assert.match(warn.message, /thresholds: s3_errors rate<0\.01 \(40 operations, error rate 50\.00%/);
     const error = coLoadCheck(result, { breachIsFailure: true });
     assert.equal(error.valid, false);
     assert.equal(error.severity, 'error');
+  });
+
+  it('judges a run stopped when its run was over (k6 exit 105) on what ran', function () {
+    const held = { exitCode: 105, thresholdsBreached: false, failed: false, stopped: true, stderrTail: '' };
+    const check = coLoadCheck({ ...held, summary: summary(0, false) });
+    assert.equal(check.valid, true);
+    assert.match(check.message, /stopped when the run was over/);
+    assert.equal(
+      coLoadCheck({ ...held, thresholdsBreached: true, summary: summary(0.5, true) }).valid,
+      false,
+    );
   });
 
   it('leaves the check undecided when k6 itself failed, quoting its last stderr line', function () {
     const check = coLoadCheck({
       exitCode: 107,
       thresholdsBreached: false,
+      failed: true,
       summary: null,
       stderrTail: 'level=info msg=x\nlevel=error msg="TypeError: boom"\n',
     });

@@ -9,7 +9,8 @@ export interface CoLoadCheck extends CheckResult {
 }
 
 export function coLoadCheck(
-  result: Pick<RunK6Result, 'exitCode' | 'thresholdsBreached' | 'summary' | 'stderrTail'>,
+  result: Pick<RunK6Result, 'exitCode' | 'thresholdsBreached' | 'failed' | 'summary' | 'stderrTail'> &
+    Partial<Pick<RunK6Result, 'stopped'>>,
   { breachIsFailure = false }: { breachIsFailure?: boolean } = {},
 ): CoLoadCheck {
   const severity = breachIsFailure ? 'error' : 'warn';
@@ -27,11 +28,11 @@ export function coLoadCheck(
       name: 'co-load-thresholds',
       valid: false,
       severity,
-      message: `k6 co-load crossed its thresholds (exit 99)${which}${measured}`,
+      message: `k6 co-load crossed its thresholds${which}${measured}`,
       evidence: [],
     };
   }
-  if (result.exitCode !== 0) {
+  if (result.failed) {
     const lastLine = result.stderrTail.trim().split('\n').at(-1) ?? '';
     return {
       name: 'co-load-thresholds',
@@ -45,7 +46,7 @@ export function coLoadCheck(
     name: 'co-load-thresholds',
     valid: true,
     severity,
-    message: `k6 co-load stayed within its thresholds${measured}`,
+    message: `k6 co-load stayed within its thresholds${measured}${result.stopped ? ', stopped when the run was over' : ''}`,
     evidence: [],
   };
 }

@@ -34,7 +34,13 @@ export interface RunK6Options {
   thresholds?: CoLoadThresholds;
   /** Where the script writes its JSON summary. */
   summaryPath: string;
+  /** Aborts the load: k6 stops (after its teardown) and `runK6` rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Ends the load early on purpose (the run it accompanies is over): k6 stops the same way, and `runK6`
+   * resolves with its result, the thresholds judged on what ran (`stopped: true`).
+   */
+  stop?: AbortSignal;
   /** Relative operation weights; default put 4, get 3, list 1, delete 2. */
   mix?: Partial<Record<LoadOp, number>>;
   /** Seeds the operation and size choices; default 1. */

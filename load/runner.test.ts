@@ -206,6 +206,28 @@ describe('load: runK6 with real k6, the fault proxy and MinIO', function () {
     );
   });
 
+  it('ends k6 early on stop and resolves with what ran: a breach shows from its summary', async function () {
+    const stop = new AbortController();
+    const run = runK6(
+      options({ runId: 'stop-1', durationSec: 600, thresholds: { p95Ms: 0.001 }, stop: stop.signal }),
+    );
+    const prefix = 'lhchaos-k6/stop-1/';
+    const deadline = Date.now() + 20_000;
+    while ((await listAll(minio!.client, BUCKET, prefix)).size === 0) {
+      assert.ok(Date.now() < deadline, 'k6 wrote nothing within 20 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    stop.abort(new Error('run over'));
+    const result = await run;
+    assert.equal(result.stopped, true, result.stderrTail);
+    assert.equal(result.exitCode, 105, 'k6 after SIGINT');
+    assert.equal(result.failed, false);
+    assert.equal(result.thresholdsBreached, true, 'judged from the summary, not the exit code');
+    assert.ok((result.summary?.total.count ?? 0) > 0);
+    assert.equal(coLoadCheck(result).valid, false);
+    assert.equal((await listAll(minio!.client, BUCKET, prefix)).size, 0, 'the teardown still ran');
+  });
+
   it('stops k6 on abort, after its teardown has deleted what it wrote, and rejects with the reason', async function () {
     const controller = new AbortController();
     const run = runK6(options({ runId: 'abort-1', durationSec: 60, signal: controller.signal }));

@@ -28,15 +28,22 @@ export function k6Command(k6Path: string, args: string[]): [string, string[]] {
 
 /** k6's exit code when thresholds were crossed (errext/exitcodes: ThresholdsHaveFailed). */
 export const K6_THRESHOLDS_FAILED = 99;
+/** k6's exit code after SIGINT (errext/exitcodes: ExternalAbort); it still writes its summary. */
+export const K6_EXTERNAL_ABORT = 105;
 const TAIL_BYTES = 4096;
 
 export interface RunK6Result {
   /** k6's exit code; -1 when it was ended by a signal. */
   exitCode: number;
-  /** Exit code 99: the run went through but its error-rate or p95 threshold was crossed. */
+  /**
+   * The run went through but its error-rate or p95 threshold was crossed: exit code 99, or, for a run
+   * ended by `stop` (k6 then exits 105), what its summary says.
+   */
   thresholdsBreached: boolean;
-  /** k6 itself failed (bad script, bad config, crash): any exit code other than 0 and 99. */
+  /** k6 itself failed (bad script, bad config, crash): any other exit code, or a stopped run without summary. */
   failed: boolean;
+  /** Ended early by `stop` (not by running its whole duration). */
+  stopped: boolean;
   /** The script's JSON summary, or null when k6 wrote none. */
   summary: CoLoadSummary | null;
   summaryPath: string;
@@ -68,11 +75,12 @@ class Tail {
 /**
  * Runs k6 on the co-load script and resolves when it has exited. On abort, k6 gets SIGINT (it stops the
  * scenario and still runs its teardown, which deletes what it wrote), SIGKILL after `abortGraceMs`, and the
- * promise rejects with the signal's reason once the process is gone.
+ * promise rejects with the signal's reason once the process is gone. On `stop`, the same, but the promise
+ * resolves with the result of what ran (a co-load that lasts as long as the run it accompanies).
  */
 export async function runK6(options: RunK6Options): Promise<RunK6Result> {
   validateOptions(options);
-  const { signal } = options;
+  const { signal, stop } = options;
   signal?.throwIfAborted();
   const clock = options.clock ?? systemClock;
   const summaryPath = absoluteSummaryPath(options);
@@ -101,11 +109,16 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
 
   let killTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
   const onAbort = () => {
+    if (stopping) return;
+    stopping = true;
     child.kill('SIGINT');
     killTimer = setTimeout(() => child.kill('SIGKILL'), options.abortGraceMs ?? 30_000);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  if (stop?.aborted) onAbort();
+  stop?.addEventListener('abort', onAbort, { once: true });
 
   let exit: { code: number | null; signal: NodeJS.Signals | null };
   try {
@@ -117,6 +130,7 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
     throw new EnvironmentError(`could not start k6 at ${options.k6Path}`, { cause: error });
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    stop?.removeEventListener('abort', onAbort);
     clearTimeout(killTimer);
   }
   const durationMs = clock.monotonic() - started;
@@ -130,10 +144,13 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
   } catch (error) {
     stderrTail += `\n[lhchaos] ${error instanceof Error ? error.message : String(error)}`;
   }
+  // Stopped on purpose: k6 exits 105 whatever its thresholds say, so the summary says it.
+  const stopped = stop?.aborted === true && exitCode === K6_EXTERNAL_ABORT && summary !== null;
   return {
     exitCode,
-    thresholdsBreached: exitCode === K6_THRESHOLDS_FAILED,
-    failed: exitCode !== 0 && exitCode !== K6_THRESHOLDS_FAILED,
+    thresholdsBreached: exitCode === K6_THRESHOLDS_FAILED || (stopped && summary?.thresholdsBreached === true),
+    failed: exitCode !== 0 && exitCode !== K6_THRESHOLDS_FAILED && !stopped,
+    stopped,
     summary,
     summaryPath,
     durationMs,

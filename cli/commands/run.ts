@@ -22,7 +22,10 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--scenario <name...>', 'scenarios to play (default: the profile list)')
     .option('--out <dir>', 'run records go to DIR/<run-id> (default reports/out)')
     .option('--env-dir <dir>', 'reuse a running local environment (lhchaos env up --dir D)')
-    .option('--co-load', 'run the k6 S3 co-load beside the system backups')
+    .option(
+      '--co-load [breach]',
+      'run the k6 S3 co-load beside the system backups; a threshold breach warns, or fails the run with `--co-load fail`',
+    )
     .option('--proxy-control <url>', 'kube: the in-cluster fault proxy control URL')
     .option('--minio <url>', 'kube: MinIO reached directly (not through the proxy), for the dual view')
     .option(

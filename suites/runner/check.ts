@@ -6,27 +6,33 @@ import { coLoadCheck } from '../../load/index.js';
 import { checkHistory } from '../oracles/index.js';
 import { checkSafe, composeVerdict } from '../harness/index.js';
 import type { CheckResult, HistoryEvent, RunMeta, Verdict } from '../../record/index.js';
+import type { CoLoadEventFields } from './co-load.js';
 import { runnerCompleted } from './completion.js';
 
 export type HistorySource = () => AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>;
 
-/** `co-load-thresholds`, rebuilt from the k6 result the run recorded (a breach is a warning). */
+/**
+ * `co-load-thresholds`, rebuilt from the k6 event the run recorded (co-load.ts): a breach is a warning, or
+ * a failure when the run was started with `--co-load fail`.
+ */
 async function coLoadChecks(history: HistorySource): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for await (const event of history()) {
     if (event.type !== 'log' || event.source !== 'k6' || !event.fields) continue;
-    const f = event.fields as {
-      exitCode: number;
-      thresholdsBreached: boolean;
-      summary: null;
-      stderrTail: string;
-    };
-    const check = coLoadCheck({
-      exitCode: f.exitCode,
-      thresholdsBreached: f.thresholdsBreached,
-      summary: f.summary ?? null,
-      stderrTail: f.stderrTail ?? '',
-    });
+    const f = event.fields as Partial<CoLoadEventFields>;
+    const exitCode = typeof f.exitCode === 'number' ? f.exitCode : -1;
+    const check = coLoadCheck(
+      {
+        exitCode,
+        thresholdsBreached: f.thresholdsBreached === true,
+        // Records from before `failed` was recorded: any exit but 0 and 99 was a failure.
+        failed: f.failed ?? (exitCode !== 0 && exitCode !== 99),
+        stopped: f.stopped === true,
+        summary: f.summary ?? null,
+        stderrTail: f.stderrTail ?? '',
+      },
+      { breachIsFailure: f.breach === 'fail' },
+    );
     results.push({ ...check, evidence: [event.id] });
   }
   return results;

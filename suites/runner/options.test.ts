@@ -42,6 +42,21 @@ describe('resolveRunOptions and reproCommand', () => {
     assert.match(reproCommand(wide), / --seed 4294967296 /);
   });
 
+  it('reads --co-load alone as a warning on breach and --co-load fail as a failure, and repeats it', () => {
+    const env = readChaosEnv({});
+    assert.equal(resolveRunOptions({}, env).coLoad, undefined);
+    const warn = resolveRunOptions({ coLoad: true }, env);
+    assert.equal(warn.coLoad, 'warn');
+    assert.match(reproCommand(warn), / --co-load$/);
+    const fail = resolveRunOptions({ coLoad: 'fail' }, env);
+    assert.equal(fail.coLoad, 'fail');
+    assert.match(reproCommand(fail), / --co-load fail$/);
+    assert.throws(
+      () => resolveRunOptions({ coLoad: 'loud' }, env),
+      /--co-load: expected nothing, warn or fail, got 'loud'/,
+    );
+  });
+
   it('names the variable of a bad LHCHAOS_* value', () => {
     assert.throws(
       () => readChaosEnv({ LHCHAOS_SEED: 'abc' }),

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { UsageError, parseSeed, randomSeed } from '../../common/index.js';
 import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { parseDuration, type ChaosEnv } from '../harness/index.js';
+import type { CoLoadBreach } from './co-load.js';
 import { profileByName } from './profiles.js';
 import type { ChaosRunOptions } from './run.js';
 import { scenarioByName } from './scenarios.js';
@@ -21,7 +22,8 @@ export interface RunFlags {
   scenario?: string[];
   out?: string;
   envDir?: string;
-  coLoad?: boolean;
+  /** `--co-load` alone: `true` (a breach warns); `--co-load fail`: a breach fails the run. */
+  coLoad?: boolean | string;
   proxyControl?: string;
   minio?: string;
   clusterDir?: string;
@@ -41,6 +43,13 @@ function integerFlag(value: string, flag: string, min: number): number {
   const n = Number(value);
   if (n < min || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: must be >= ${min}, got '${value}'`);
   return n;
+}
+
+function coLoadMode(flag: boolean | string | undefined): CoLoadBreach | undefined {
+  if (flag === undefined || flag === false) return undefined;
+  if (flag === true || flag === 'warn') return 'warn';
+  if (flag === 'fail') return 'fail';
+  throw new UsageError(`--co-load: expected nothing, warn or fail, got '${flag}'`);
 }
 
 /** The command that repeats this run: same seed, profile, version, bugs, scenarios and sizes. */
@@ -63,7 +72,7 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
   if (options.env === 'kube' && options.context) parts.push(`--context ${options.context}`);
   if (options.env === 'kube' && options.clusterDir && options.clusterDir !== resolve(DEFAULT_CLUSTER_DIR))
     parts.push(`--cluster-dir ${options.clusterDir}`);
-  if (options.coLoad) parts.push('--co-load');
+  if (options.coLoad) parts.push(options.coLoad === 'fail' ? '--co-load fail' : '--co-load');
   return parts.join(' ');
 }
 
@@ -143,7 +152,7 @@ export function resolveRunOptions(
     simBugs,
     outDir: flags.out ?? env.outDir ?? 'reports/out',
     timeFactor,
-    coLoad: flags.coLoad ?? false,
+    coLoad: coLoadMode(flags.coLoad),
     clusterDir,
     kube: {
       proxyControlUrl,

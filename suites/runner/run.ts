@@ -15,7 +15,7 @@ import { History, HistoryTap, OpRecorder } from '../harness/index.js';
 import { cleanupRun, LonghornClient } from '../workloads/index.js';
 import { judgeRun } from './check.js';
 import { INTERRUPTED } from './completion.js';
-import { startCoLoad, type CoLoadHandle } from './co-load.js';
+import { startCoLoad, type CoLoadBreach, type CoLoadHandle } from './co-load.js';
 import type { FaultController } from './faults.js';
 import type { Profile } from './profiles.js';
 import { buildReplayRules, type ReplayPlan } from './replay.js';
@@ -46,7 +46,8 @@ export interface ChaosRunOptions {
   outDir: string;
   timeFactor?: number;
   kube?: { proxyControlUrl?: string; store?: StoreAccess; backingImageUrl?: string };
-  coLoad?: boolean;
+  /** Run the k6 co-load beside the system backups; a threshold breach is a warning or a failure. */
+  coLoad?: CoLoadBreach;
   /** Replay the fault decisions of this recorded run instead of the scenarios' own rules. */
   replayFrom?: string;
   repro: string;
@@ -239,6 +240,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         runDir,
         seed: options.seed,
         signal: abort.signal,
+        breach: options.coLoad,
       });
     options.onPhase?.('scenarios');
     const deadline = clock.monotonic() + (options.durationMs ?? options.profile.budgetMs);
