@@ -38,8 +38,8 @@ export class ProxyClient implements ProxyControl {
   deleteRule(name: string): Promise<RuleCounters> {
     return this.call('DELETE', `/rules/${encodeURIComponent(name)}`);
   }
-  async reset(): Promise<void> {
-    await this.call('POST', '/reset');
+  async reset(options: { seed?: number } = {}): Promise<void> {
+    await this.call('POST', '/reset', options.seed === undefined ? undefined : { seed: options.seed });
   }
   metrics(): Promise<ProxyMetrics> {
     return this.call('GET', '/metrics');

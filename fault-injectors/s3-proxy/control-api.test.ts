@@ -118,6 +118,20 @@ describe('s3-proxy control API', function () {
     }
   });
 
+  it('reseeds on POST /reset {seed}, reports the seed in /metrics, and answers 400 naming seed to a bad one', async function () {
+    const post = (body: unknown) =>
+      fetch(`${proxy.controlUrl}/reset`, { method: 'POST', body: JSON.stringify(body) });
+    for (const seed of [-1, 1.5, '7']) {
+      const res = await post({ seed });
+      assert.equal(res.status, 400, String(seed));
+      assert.equal(((await res.json()) as { field?: string }).field, 'seed');
+    }
+    assert.equal((await post({ seed: 77 })).status, 200);
+    assert.equal((await proxy.control.metrics()).seed, 77);
+    assert.equal((await post({})).status, 200, 'a reset without seed keeps the seed');
+    assert.equal((await proxy.control.metrics()).seed, 77);
+  });
+
   it('requires the bearer token when one is set, and refuses a non-loopback control port without one', async function () {
     const guarded = await startS3Proxy({ upstream, seed: 1, token: 's3cret' });
     try {

@@ -44,7 +44,15 @@ export function createControlHandler(core: ProxyCore, token?: string) {
       pattern: /^\/rules\/([^/]+)$/,
       handler: ({ name }) => core.deleteRule(name as string),
     },
-    { method: 'POST', pattern: /^\/reset$/, handler: async () => (await core.reset(), { ok: true }) },
+    {
+      method: 'POST',
+      pattern: /^\/reset$/,
+      handler: async ({ body }) => {
+        const seed = field(body, 'seed');
+        await core.reset(seed === undefined ? {} : { seed: seed as number });
+        return { ok: true, seed: core.seed };
+      },
+    },
     { method: 'GET', pattern: /^\/metrics$/, handler: () => core.metrics() },
     { method: 'GET', pattern: /^\/decisions$/, handler: ({ query }) => decisions(core, query) },
     {

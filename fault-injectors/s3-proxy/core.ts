@@ -39,19 +39,26 @@ export class ProxyCore implements ProxyControl {
   readonly stats: DataPlaneStats = { requestsTotal: 0, requestsDisrupted: 0, upstreamErrors: 0 };
   readonly events: ProxyEvents & EventEmitter = new EventEmitter();
   private lastId = 0;
+  private currentSeed: number;
 
   constructor(
-    readonly seed: number,
+    seed: number,
     readonly clock: Clock,
     log: DecisionLog,
     private readonly onEvent?: (e: ProxyEvent) => void,
   ) {
+    this.currentSeed = seed;
     this.rules = new RuleSet(seed, clock, this.record);
     this.log = log;
     this.lease = new Lease(clock, (expired) => {
       const droppedRules = this.rules.clear();
       this.emit({ type: 'lease-expired', ts: this.clock.now(), holder: expired.holder, droppedRules });
     });
+  }
+
+  /** The seed the rules' streams derive from. */
+  get seed(): number {
+    return this.currentSeed;
   }
 
   nextId(): number {
@@ -83,9 +90,17 @@ export class ProxyCore implements ProxyControl {
     return counters;
   }
 
-  /** Drops every rule, the counters of removed ones and the random streams; keeps the record and the log. */
-  async reset(): Promise<void> {
-    this.rules.reset();
+  /**
+   * Drops every rule, the counters of removed ones and the random streams; keeps the record and the log.
+   * With `seed`, the new streams derive from it: a runner gives the proxy its own run's seed this way.
+   */
+  async reset(options: { seed?: number } = {}): Promise<void> {
+    const { seed } = options;
+    if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0)) {
+      throw new ProxyApiError('seed: a non-negative integer is required', 400, 'seed');
+    }
+    this.rules.reset(seed);
+    if (seed !== undefined) this.currentSeed = seed;
     this.emit({ type: 'reset', ts: this.clock.now() });
   }
 
@@ -95,6 +110,7 @@ export class ProxyCore implements ProxyControl {
       rules: this.rules.list().map((e) => ({ ...e.counters })),
       removedRules: this.rules.removed.map((c) => ({ ...c })),
       lease: this.lease.current,
+      seed: this.currentSeed,
     };
   }
 

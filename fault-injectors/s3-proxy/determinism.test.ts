@@ -10,7 +10,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { ManualClock } from '../../common/index.js';
 import { startMinio, type TestMinio } from '../../test-support/minio.js';
-import { comparableDecisions, startS3Proxy, type DecisionRecord, type RuleSpec } from '../index.js';
+import {
+  comparableDecisions,
+  ProxyClient,
+  startS3Proxy,
+  type DecisionRecord,
+  type RuleSpec,
+} from '../index.js';
 import { s3Client } from './test-clients.js';
 
 const RULES: RuleSpec[] = [
@@ -39,12 +45,29 @@ describe('s3-proxy determinism', function () {
   });
 
   /** A fixed sequence of requests, one at a time, from an empty bucket; returns the decision log. */
-  async function run(seed: number, rules: RuleSpec[]): Promise<DecisionRecord[]> {
+  async function run(
+    seed: number,
+    rules: RuleSpec[],
+    options: { startedWith?: number } = {},
+  ): Promise<DecisionRecord[]> {
     const listed = await direct.send(new ListObjectsV2Command({ Bucket: minio.bucket }));
     for (const c of listed.Contents ?? [])
       await direct.send(new DeleteObjectCommand({ Bucket: minio.bucket, Key: c.Key }));
     // The latency rule's delays are 0 ms (exponential around 0): a ManualClock would otherwise need driving.
-    const proxy = await startS3Proxy({ upstream: minio.endpoint, seed, rules, clock: new ManualClock() });
+    const reseeded = options.startedWith !== undefined;
+    const proxy = await startS3Proxy({
+      upstream: minio.endpoint,
+      seed: options.startedWith ?? seed,
+      rules: reseeded ? [] : rules,
+      clock: new ManualClock(),
+    });
+    if (reseeded) {
+      // What a runner does to an in-cluster proxy started by `cluster up --seed`: its own seed, over HTTP.
+      const control = new ProxyClient(proxy.controlUrl);
+      await control.reset({ seed });
+      assert.equal((await control.metrics()).seed, seed);
+      for (const rule of rules) await control.addRule(rule);
+    }
     const s3 = s3Client(proxy.dataUrl, minio);
     try {
       for (let i = 0; i < 30; i++) {
@@ -73,6 +96,12 @@ describe('s3-proxy determinism', function () {
     );
     const other = await run(43, RULES);
     assert.notDeepEqual(comparableDecisions(other), comparableDecisions(first));
+  });
+
+  it('decides as a proxy started with the seed after reset({seed}) through the control API', async function () {
+    const started = await run(42, RULES);
+    const reseeded = await run(42, RULES, { startedWith: 7 });
+    assert.deepEqual(comparableDecisions(reseeded), comparableDecisions(started));
   });
 
   it('keeps every rule’s decisions when another rule is added (one random stream per rule)', async function () {

@@ -68,7 +68,7 @@ export class RuleSet {
   removed: RuleCounters[] = [];
 
   constructor(
-    private readonly seed: number,
+    private seed: number,
     private readonly clock: Clock,
     private readonly record: StoreRecord,
   ) {}
@@ -124,11 +124,12 @@ export class RuleSet {
     return names;
   }
 
-  /** `reset`: no rules, no history of removed ones, fresh random streams. */
-  reset(): void {
+  /** `reset`: no rules, no history of removed ones, fresh random streams (from `seed` when given). */
+  reset(seed?: number): void {
     this.clear();
     this.removed = [];
     this.randoms.clear();
+    if (seed !== undefined) this.seed = seed;
   }
 
   /** Runs every rule over one request, in the order added, and returns the plan. */

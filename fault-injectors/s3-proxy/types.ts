@@ -130,6 +130,8 @@ export interface ProxyMetrics {
   /** Counters of rules removed since the last reset, so a harness can read them after removal. */
   removedRules: RuleCounters[];
   lease: LeaseState | null;
+  /** The seed every rule's stream derives from (the start's, or the last `reset({seed})`); absent in older proxies. */
+  seed?: number;
 }
 
 export interface LeaseState {
@@ -144,7 +146,8 @@ export interface ProxyControl {
   addRule(rule: RuleSpec): Promise<RuleSpec>;
   updateRule(name: string, rule: RuleSpec): Promise<RuleSpec>;
   deleteRule(name: string): Promise<RuleCounters>;
-  reset(): Promise<void>;
+  /** Drops every rule and random stream; with `seed`, the new streams derive from it (a run's own seed). */
+  reset(options?: { seed?: number }): Promise<void>;
   metrics(): Promise<ProxyMetrics>;
   /** Decisions with id > afterId (for polling the stream). */
   decisions(afterId?: number): Promise<DecisionRecord[]>;
