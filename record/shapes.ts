@@ -191,8 +191,15 @@ export interface ScenarioInfo {
 }
 
 export interface RunMeta {
+  /** Unique per run (start time, seed, a random suffix); labels the run's objects and names its folder. */
   runId: string;
   seed: number;
+  /**
+   * The tag in every object name of the run, derived from the seed (the same seed names the same objects,
+   * rules and keys). Absent in records written before names came from the seed (the tag then came from
+   * the run id).
+   */
+  nameTag?: string;
   profile: string;
   env: 'local' | 'kube';
   startedAt: string;
@@ -218,4 +225,10 @@ export interface RunMeta {
    */
   environment?: { dir: string; owned: boolean };
   coLoad?: { exitCode: number; thresholdsBreached: boolean; summaryFile?: string };
+  /**
+   * Kube: the `lhchaos cluster up` directory and the seed it was built with. That seed is the in-cluster
+   * proxy's start-up seed and the image server's default; a run replaces both with its own `seed` (the
+   * proxy is reset with it, every backing-image download asks for it), so it does not decide the run.
+   */
+  cluster?: { dir: string; seed: number };
 }

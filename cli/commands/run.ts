@@ -71,7 +71,11 @@ export function registerRun(program: Command, io: CliIo): void {
             kube: access.kube,
           }
         : resolved;
-      const repro = reproCommand({ ...options, clusterDir: access?.clusterDir });
+      const cluster =
+        access?.clusterDir !== undefined && access.clusterSeed !== undefined
+          ? { dir: access.clusterDir, seed: access.clusterSeed }
+          : undefined;
+      const repro = reproCommand({ ...options, clusterDir: access?.clusterDir, clusterSeed: cluster?.seed });
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`repro: ${repro}\n`);
       if (access?.clusterDir) io.stdout.write(`cluster: ${access.clusterDir}\n`);
@@ -88,6 +92,7 @@ export function registerRun(program: Command, io: CliIo): void {
         if (needed.length > 0) await ensureTools(io, needed, signals.signal);
         const result = await runChaos({
           ...options,
+          cluster,
           repro,
           argv: process.argv.slice(2),
           signal: signals.signal,

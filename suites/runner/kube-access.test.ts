@@ -105,6 +105,7 @@ describe('openKubeAccess: run --env kube from a cluster up directory', function 
     assert.equal(access.kubeconfig, join(dir, 'kubeconfig'));
     assert.equal(access.longhorn, 'v1.9.0');
     assert.equal(access.clusterDir, dir);
+    assert.equal(access.clusterSeed, 42, 'the seed cluster up recorded, for meta.json and the repro');
     await access.close();
     assert.equal(forwards[0]?.closed, true);
   });

@@ -36,6 +36,8 @@ export interface KubeAccess {
   kube: { proxyControlUrl?: string; store?: StoreAccess; backingImageUrl?: string };
   /** The cluster directory that was used, if any. */
   clusterDir?: string;
+  /** The seed `cluster up` recorded there (the run replaces it with its own: meta.json `cluster`). */
+  clusterSeed?: number;
   /** Closes the port-forwards (nothing when none were opened). */
   close(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function openKubeAccess(options: KubeAccessOptions): Promise<KubeAc
       backingImageUrl: options.backingImageUrl ?? access.backingImageUrl,
     },
     clusterDir: dir,
+    clusterSeed: cluster.seed,
     close: () => access.close(),
   };
 }

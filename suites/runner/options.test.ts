@@ -87,6 +87,11 @@ describe('resolveRunOptions and reproCommand', () => {
     const elsewhere = resolveRunOptions({ ...kube, seed: '3', clusterDir: '/c/flag' }, env, {});
     assert.match(reproCommand(elsewhere), /--env kube .*--cluster-dir \/c\/flag$/);
     assert.doesNotMatch(reproCommand(resolveRunOptions(kube, env, {})), /--cluster-dir/);
+    // The seed the cluster was built with is said, and that the run's own seed replaces it.
+    assert.match(
+      reproCommand({ ...elsewhere, clusterSeed: 9 }),
+      /--seed 3 .*--cluster-dir \/c\/flag # cluster up --seed 9; the run's --seed replaces it$/,
+    );
     assert.throws(
       () => resolveRunOptions({ clusterDir: '/c' }, env, {}),
       /--cluster-dir: only for --env kube/,

@@ -53,7 +53,9 @@ function coLoadMode(flag: boolean | string | undefined): CoLoadBreach | undefine
 }
 
 /** The command that repeats this run: same seed, profile, version, bugs, scenarios and sizes. */
-export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { clusterDir?: string }): string {
+export function reproCommand(
+  options: Omit<ChaosRunOptions, 'repro'> & { clusterDir?: string; clusterSeed?: number },
+): string {
   const parts = [
     'lhchaos run',
     `--env ${options.env}`,
@@ -73,6 +75,10 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
   if (options.env === 'kube' && options.clusterDir && options.clusterDir !== resolve(DEFAULT_CLUSTER_DIR))
     parts.push(`--cluster-dir ${options.clusterDir}`);
   if (options.coLoad) parts.push(options.coLoad === 'fail' ? '--co-load fail' : '--co-load');
+  // The cluster's own seed does not decide the run (the proxy and the image downloads take --seed), but a
+  // reader rebuilding the cluster should see what it was built with.
+  if (options.env === 'kube' && options.clusterSeed !== undefined)
+    parts.push(`# cluster up --seed ${options.clusterSeed}; the run's --seed replaces it`);
   return parts.join(' ');
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunRecordWriter, type HistoryEvent, type RunMeta } from '../../record/index.js';
-import { runTag } from '../workloads/index.js';
+import { nameTag, runIdTag } from '../workloads/index.js';
 import { buildReplayRules } from './replay.js';
 
 describe('buildReplayRules', () => {
@@ -12,8 +12,9 @@ describe('buildReplayRules', () => {
 
   it('keys request-local decisions by (op, renamed key, ordinal) and re-arms store-state rules', async () => {
     dir = await mkdtemp(join(tmpdir(), 'lhchaos-replay-'));
+    // A record from before names came from the seed: no nameTag, the tag came from the run id.
     const oldRun = '20260101-000000-s1';
-    const oldTag = runTag(oldRun);
+    const oldTag = runIdTag(oldRun);
     const writer = await RunRecordWriter.create(dir);
     const meta = {
       runId: oldRun,
@@ -54,8 +55,9 @@ describe('buildReplayRules', () => {
     for (const d of decisions) writer.appendDecision(d);
     await writer.close();
 
-    const newRun = '20260202-000000-s1';
-    const plan = await buildReplayRules(dir, newRun);
+    const newTag = nameTag(1);
+    assert.notEqual(newTag, oldTag);
+    const plan = await buildReplayRules(dir, newTag);
     const rules = plan.rulesByScenario.get('errors')!;
     assert.equal(rules.length, 2);
     const replayed = rules.find((r) => r.name === 'replay-1')!;
@@ -63,7 +65,7 @@ describe('buildReplayRules', () => {
     assert.equal((replayed as { code?: string }).code, 'SlowDown');
     assert.equal(replayed.afterN, 1, 'the second PutObject of that key in the faults window');
     assert.equal(replayed.maxCount, 1);
-    assert.ok(replayed.match?.keyRegex?.includes(`bi-${runTag(newRun)}-0-1-0`), 'renamed to the new run');
+    assert.ok(replayed.match?.keyRegex?.includes(`bi-${newTag}-0-1-0`), 'renamed to the new run');
     assert.equal(rules.find((r) => r.name === 'lag')?.type, 'visibility-lag');
     assert.match(plan.notes.join('\n'), /1 request-local decision\(s\) replayed.*re-armed as recorded: lag/);
   });

@@ -1,15 +1,15 @@
 // Replay of a recorded run (prior-art 5.6): the proxy's acting decisions from faults.jsonl become rules
 // keyed by (operation, key, ordinal): "the n-th PutObject of this key gets a 503", armed when the same
-// scenario's faults phase starts again under the same seed. Keys are renamed from the old run's object
-// names to the new run's. What it can reproduce: request-local faults (delays, errors, resets, hangs,
-// throttles) on the same request of the same key. What it cannot: store-state faults (visibility lag,
+// scenario's faults phase starts again under the same seed, which gives the same object names (records
+// from before names came from the seed have their keys renamed). What it can reproduce: request-local
+// faults (delays, errors, resets, hangs, throttles) on the same request of the same key. What it cannot: store-state faults (visibility lag,
 // stale listings, delete lag) depend on what was written when, so those are re-armed as the original
 // rules (same spec, same seed) rather than per request; and the timing of Longhorn's own controllers is
 // not recorded, so a race that depended on a particular interleaving may or may not happen again. A
 // replayed rule that never fires makes the verdict unknown, which says exactly that.
 import { readDecisions, readHistory, readMeta, type DecisionLine } from '../../record/index.js';
 import type { RuleSpec, S3ErrorCode, S3Operation } from '../../fault-injectors/s3-proxy/types.js';
-import { runTag } from '../workloads/index.js';
+import { runIdTag } from '../workloads/index.js';
 
 export interface ReplayPlan {
   source: string;
@@ -75,11 +75,13 @@ function ruleFor(
   }
 }
 
-/** Reads a run record and plans the replay for a new run with id `newRunId`. */
-export async function buildReplayRules(runDir: string, newRunId: string): Promise<ReplayPlan> {
+/**
+ * Reads a run record and plans the replay for a new run whose object names carry `newTag`. A replay runs
+ * with the recorded seed, so the tags are equal, except for records whose names came from the run id.
+ */
+export async function buildReplayRules(runDir: string, newTag: string): Promise<ReplayPlan> {
   const meta = await readMeta(runDir);
-  const oldTag = runTag(meta.runId);
-  const newTag = runTag(newRunId);
+  const oldTag = meta.nameTag ?? runIdTag(meta.runId);
   const rename = (key: string) => key.split(oldTag).join(newTag);
   // Fault windows per scenario (epoch ms) and the rules each one armed.
   const windows: { scenario: string; from: number; to: number }[] = [];

@@ -26,6 +26,10 @@ export interface ScenarioRunOptions {
   clock: Clock;
   random: SeededRandom;
   runId: string;
+  /** The tag in the names of the objects the scenario creates (from the seed). */
+  nameTag: string;
+  /** The seed of the backing images' bytes (from the run's seed). */
+  imageSeed: number;
   scenario: Scenario;
   scenarioIndex: number;
   iterations: number;
@@ -134,12 +138,14 @@ async function playPhases(options: ScenarioRunOptions, ctx: ScheduleContext): Pr
       tap: options.tap,
       clock,
       runId: options.runId,
+      nameTag: options.nameTag,
       scenario: scenario.name,
       scenarioIndex: options.scenarioIndex,
       iteration,
       backingImages: scenario.backingImages,
       volumesPerImage: scenario.volumesPerImage,
       backingImageUrl: target.backingImageUrl,
+      imageSeed: options.imageSeed,
       // Only the iteration's fresh volumes get (first) backups: each requests a target sync (docs/longhorn.md#backuptarget-controller).
       volumeBackupPolicy: 'if-not-present',
       stallWindowMs: options.stallWindowMs,

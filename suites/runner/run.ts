@@ -1,6 +1,7 @@
 // A whole chaos run: target up, observer on, each scenario in phases, teardown in reverse, then the
 // verdict judged from the written record (exactly what `lhchaos report` does) and the exit code. The run
 // stops at verdict.json: rendering JUnit, HTML or a summary is the caller's job (reports/).
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
 import {
@@ -12,9 +13,10 @@ import {
 } from '../../record/index.js';
 import { RUN_WATCHED_KINDS, startObserver, type ObserverStats } from '../oracles/index.js';
 import { History, HistoryTap, OpRecorder } from '../harness/index.js';
-import { cleanupRun, LonghornClient } from '../workloads/index.js';
+import { cleanupRun, imageSeed, LonghornClient, nameTag } from '../workloads/index.js';
 import { judgeRun } from './check.js';
 import { INTERRUPTED } from './completion.js';
+import { clearSeedLeftovers } from './leftovers.js';
 import { startCoLoad, type CoLoadBreach, type CoLoadHandle } from './co-load.js';
 import type { FaultController } from './faults.js';
 import type { Profile } from './profiles.js';
@@ -48,6 +50,8 @@ export interface ChaosRunOptions {
   kube?: { proxyControlUrl?: string; store?: StoreAccess; backingImageUrl?: string };
   /** Run the k6 co-load beside the system backups; a threshold breach is a warning or a failure. */
   coLoad?: CoLoadBreach;
+  /** Kube: the `cluster up` directory and its seed (recorded; the run's own seed replaces it). */
+  cluster?: { dir: string; seed: number };
   /** Replay the fault decisions of this recorded run instead of the scenarios' own rules. */
   replayFrom?: string;
   repro: string;
@@ -86,9 +90,14 @@ export interface ChaosRunResult {
   soak?: SoakReport;
 }
 
+/**
+ * A run id: the start time, the seed, and a random suffix that keeps two runs of the same seed in the same
+ * second apart. The id only labels and files a run; nothing a run does depends on it (names come from the
+ * seed: `nameTag`), so the suffix costs no repeatability.
+ */
 export function makeRunId(clock: Clock, seed: number): string {
   const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-s${seed}`;
+  return `${stamp}-s${seed}-${randomBytes(3).toString('hex')}`;
 }
 
 export function exitCodeFor(verdict: Verdict): 0 | 1 | 3 {
@@ -125,9 +134,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const timeFactor = options.timeFactor ?? (options.env === 'local' ? options.profile.timeFactor : 1);
   const stallWindowMs = Math.round(options.profile.stallWindowT * 1000 * timeFactor);
   const iterations = options.iterations ?? options.profile.iterations;
+  const names = nameTag(options.seed);
   const meta: RunMeta = {
     runId,
     seed: options.seed,
+    nameTag: names,
     profile: options.profile.name,
     env: options.env,
     startedAt: new Date(clock.now()).toISOString(),
@@ -143,6 +154,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     timeFactor,
     stallWindowMs,
     argv: options.argv,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
   };
   const outcomes: ScenarioOutcome[] = [];
   let faultsNow: FaultController | undefined;
@@ -154,7 +166,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   let replay: ReplayPlan | undefined;
   try {
     if (options.replayFrom) {
-      replay = await buildReplayRules(options.replayFrom, runId);
+      replay = await buildReplayRules(options.replayFrom, names);
       for (const note of replay.notes) {
         history.append({ type: 'log', level: 'info', source: 'replay', message: note } as NewEvent);
         log(`replay: ${note}`);
@@ -197,6 +209,17 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
             longhornVersion: options.longhorn,
             clock,
           });
+    // Every rule's random stream derives from the run's seed, also at an in-cluster proxy that `cluster up`
+    // started with the cluster's seed.
+    await target.proxy.reset({ seed: options.seed });
+    const proxySeed = (await target.proxy.metrics()).seed;
+    if (proxySeed !== options.seed) {
+      const message =
+        `the fault proxy did not take the run's seed ${options.seed} (it reports ${String(proxySeed)}): ` +
+        'its decisions will not repeat with this seed';
+      history.append({ type: 'log', level: 'warn', source: 'runner', message } as NewEvent);
+      log(message);
+    }
     meta.longhorn = target.longhorn;
     meta.tools = target.tools;
     await writer.writeMeta(meta);
@@ -220,6 +243,26 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       await target.proxy.reset();
       await target.proxy.releaseLease(runId).catch(() => undefined);
     });
+    // A reused environment may hold what an earlier run of this seed left, under this run's names.
+    if (options.env === 'kube' || options.envDir !== undefined) {
+      const cleared = await clearSeedLeftovers({
+        store: target.store,
+        backupTargetURL: target.backupTargetURL,
+        client,
+        clock,
+        nameTag: names,
+        forceFinalizers: target.env === 'local',
+      });
+      if (cleared.storeKeys > 0 || cleared.resources.length > 0 || cleared.remaining.length > 0) {
+        const message =
+          `removed what an earlier run with seed ${options.seed} left: ${cleared.storeKeys} store object(s), ` +
+          `${cleared.resources.length} resource(s)` +
+          (cleared.remaining.length > 0 ? `; could not remove ${cleared.remaining.join(', ')}` : '');
+        const level = cleared.remaining.length > 0 ? 'warn' : 'info';
+        history.append({ type: 'log', level, source: 'runner', message, fields: { ...cleared } } as NewEvent);
+        log(message);
+      }
+    }
     const observer = await startObserver({
       kubeConfig: target.kubeConfig,
       namespace: target.namespace,
@@ -257,6 +300,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
             clock,
             random: random.derive('scenario', scenario.name),
             runId,
+            nameTag: names,
+            imageSeed: imageSeed(options.seed),
             scenario,
             scenarioIndex: index,
             iterations,

@@ -1,5 +1,6 @@
-// Removes every CR a run created: objects carrying the run label, plus the BackupBackingImages, Backups
-// and BackupVolumes Longhorn made for the run's backing images and volumes. Waits for them to go; a
+// Removes every CR a run created: objects carrying the run label (or, for an earlier run's leftovers, the
+// seed's tag in their names), plus the BackupBackingImages, Backups and BackupVolumes Longhorn made for the
+// run's backing images and volumes. Waits for them to go; a
 // finalizer nobody removes any more (the simulator already stopped) is stripped only when allowed.
 import type { Clock } from '../../common/index.js';
 import { DELETE_CR_ONLY_LABEL, type LonghornKind } from '../../fixtures/crds/index.js';
@@ -27,32 +28,38 @@ export interface CleanupReport {
 /** Order matters: system backups first (they wait on the rest), backing images last. */
 const LABELLED_KINDS: LonghornKind[] = ['SystemBackup', 'Backup', 'Snapshot', 'Volume', 'BackingImage'];
 
-async function runObjects(
+/** The objects a run made: by its run label, or (an earlier run's leftovers) by the tag in their names. */
+type Owner = { runId: string } | { nameTag: string };
+
+async function ownedObjects(
   client: LonghornClient,
-  runId: string,
+  owner: Owner,
 ): Promise<{ kind: LonghornKind; object: AnyObject }[]> {
-  const selector = `${RUN_LABEL}=${runId}`;
+  const selector = 'runId' in owner ? `${RUN_LABEL}=${owner.runId}` : undefined;
+  const named = (name: string) => 'nameTag' in owner && name.includes(`-${owner.nameTag}-`);
   const found: { kind: LonghornKind; object: AnyObject }[] = [];
   const images = new Set<string>();
   const volumes = new Set<string>();
   for (const kind of LABELLED_KINDS) {
     for (const object of await client.list(kind, selector)) {
+      if (selector === undefined && !named(object.metadata.name)) continue;
       found.push({ kind, object });
       if (kind === 'BackingImage') images.add(object.metadata.name);
       if (kind === 'Volume') volumes.add(object.metadata.name);
     }
   }
   for (const object of await client.list('BackupBackingImage')) {
-    if (images.has(String(object.spec?.backingImage ?? '')))
-      found.push({ kind: 'BackupBackingImage', object });
+    const image = String(object.spec?.backingImage ?? '');
+    if (images.has(image) || named(image)) found.push({ kind: 'BackupBackingImage', object });
   }
   for (const object of await client.list('BackupVolume')) {
     const volume = String(object.spec?.volumeName ?? object.metadata.name);
-    if (volumes.has(volume)) found.push({ kind: 'BackupVolume', object });
+    if (volumes.has(volume) || named(volume)) found.push({ kind: 'BackupVolume', object });
   }
   for (const object of await client.list('Backup')) {
     const volume = String(object.status?.volumeName ?? object.metadata.labels?.['backup-volume'] ?? '');
-    if (volumes.has(volume) && !found.some((f) => f.object.metadata.name === object.metadata.name)) {
+    const ours = volumes.has(volume) || named(volume);
+    if (ours && !found.some((f) => f.object.metadata.name === object.metadata.name)) {
       found.push({ kind: 'Backup', object });
     }
   }
@@ -62,9 +69,25 @@ async function runObjects(
 const key = (kind: string, name: string) => `${kind}/${name}`;
 
 export async function cleanupRun(options: CleanupOptions): Promise<CleanupReport> {
-  const { client, clock, runId } = options;
+  return removeObjects(options, await ownedObjects(options.client, { runId: options.runId }));
+}
+
+/**
+ * Removes every CR whose name carries `nameTag` (names come from the seed, so these are what an earlier
+ * run of the same seed left behind, e.g. one that was killed), and what Longhorn made for them.
+ */
+export async function cleanupNamed(
+  options: Omit<CleanupOptions, 'runId'> & { nameTag: string },
+): Promise<CleanupReport> {
+  return removeObjects(options, await ownedObjects(options.client, { nameTag: options.nameTag }));
+}
+
+async function removeObjects(
+  options: Omit<CleanupOptions, 'runId'>,
+  targets: { kind: LonghornKind; object: AnyObject }[],
+): Promise<CleanupReport> {
+  const { client, clock } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const targets = await runObjects(client, runId);
   const deleted: string[] = [];
   for (const { kind, object } of targets) {
     if (kind === 'BackupBackingImage' && object.metadata.labels?.[DELETE_CR_ONLY_LABEL] !== 'true') {
@@ -109,5 +132,5 @@ async function stillThere(
 
 /** Every object of the run still in the cluster (for tests and the post-flight check). */
 export async function leftoversOf(client: LonghornClient, runId: string): Promise<string[]> {
-  return (await runObjects(client, runId)).map((f) => key(f.kind, f.object.metadata.name));
+  return (await ownedObjects(client, { runId })).map((f) => key(f.kind, f.object.metadata.name));
 }

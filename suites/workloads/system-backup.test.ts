@@ -8,6 +8,7 @@ import { useLocalEnvironment } from '../../test-support/local-env.js';
 import { History, HistoryTap, OpRecorder } from '../harness/index.js';
 import { cleanupRun } from './cleanup.js';
 import { LonghornClient } from './longhorn-client.js';
+import { nameTag } from './names.js';
 import { runSystemBackupIteration } from './system-backup.js';
 
 describe('runSystemBackupIteration', function () {
@@ -38,6 +39,8 @@ describe('runSystemBackupIteration', function () {
           tap,
           clock: systemClock,
           runId,
+          nameTag: nameTag(1),
+          imageSeed: 1,
           scenario: 'partial-sync',
           scenarioIndex: 0,
           iteration: 1,

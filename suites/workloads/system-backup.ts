@@ -13,7 +13,10 @@ export interface IterationOptions {
   ops: OpRecorder;
   tap: HistoryTap;
   clock: Clock;
+  /** Labels the objects (cleanup selects by it); unique per run. */
   runId: string;
+  /** Names the objects (`nameTag(seed)`): the same seed gives the same names. */
+  nameTag: string;
   scenario: string;
   scenarioIndex: number;
   iteration: number;
@@ -21,6 +24,8 @@ export interface IterationOptions {
   volumesPerImage: number;
   /** URL the simulated (or real) backing-image download reads. */
   backingImageUrl: string;
+  /** Asked of the download (`&seed=`) so that the image bytes come from the run's seed (`imageSeed`). */
+  imageSeed: number;
   /** `always` makes every fresh volume's first backup request a target sync (docs/longhorn.md#backuptarget-controller). */
   volumeBackupPolicy: 'always' | 'if-not-present' | 'disabled';
   stallWindowMs: number;
@@ -94,7 +99,7 @@ async function createScene(options: IterationOptions, names: IterationNames): Pr
         metadata: { name, labels },
         spec: {
           sourceType: 'download',
-          sourceParameters: { url: `${options.backingImageUrl}?image=${name}` },
+          sourceParameters: { url: `${options.backingImageUrl}?image=${name}&seed=${options.imageSeed}` },
           minNumberOfCopies: 2,
         },
       }),
@@ -206,7 +211,7 @@ async function waitForSystemBackup(
  */
 export async function runSystemBackupIteration(options: IterationOptions): Promise<IterationOutcome> {
   options.signal?.throwIfAborted();
-  const names = iterationNames(options.runId, options.scenarioIndex, options.iteration, options);
+  const names = iterationNames(options.nameTag, options.scenarioIndex, options.iteration, options);
   const startedAt = options.clock.monotonic();
   options.onImages?.(names.backingImages);
   await createScene(options, names);
