@@ -7,6 +7,7 @@ export { NoopChecker } from './check/noop.js';
 export {
   readStore,
   parseBackupTargetURL,
+  storeClient,
   type StoreReadOptions,
   type StoreSnapshot,
 } from './store/read-store.js';

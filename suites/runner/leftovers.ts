@@ -4,9 +4,9 @@
 // its upload, stored blocks are not uploaded again (the pool is content-addressed), a CR of the same name
 // cannot be created. They are exactly the objects named with the seed's tag (`-<tag>-`): removed here,
 // the store directly in MinIO (never through the fault proxy), then the CRs, before the observer starts.
-import { Client } from 'minio';
+import type { Client } from 'minio';
 import type { Clock } from '../../common/index.js';
-import { parseBackupTargetURL } from '../oracles/index.js';
+import { parseBackupTargetURL, storeClient } from '../oracles/index.js';
 import { cleanupNamed, type LonghornClient } from '../workloads/index.js';
 import type { StoreAccess } from './target.js';
 
@@ -17,18 +17,6 @@ export interface LeftoverReport {
   resources: string[];
   /** CRs that could not be removed. */
   remaining: string[];
-}
-
-function minioClient(store: StoreAccess): Client {
-  const url = new URL(store.endpoint);
-  return new Client({
-    endPoint: url.hostname,
-    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-    useSSL: url.protocol === 'https:',
-    accessKey: store.accessKey,
-    secretKey: store.secretKey,
-    region: store.region,
-  });
 }
 
 async function keysUnder(client: Client, bucket: string, prefix: string): Promise<string[]> {
@@ -77,7 +65,7 @@ export async function clearSeedLeftovers(options: {
   forceFinalizers: boolean;
 }): Promise<LeftoverReport> {
   const { prefix } = parseBackupTargetURL(options.backupTargetURL);
-  const minio = minioClient(options.store);
+  const minio = storeClient(options.store);
   const keys = await storedKeys(minio, options.store, prefix, options.nameTag);
   for (let i = 0; i < keys.length; i += 1000) {
     await minio.removeObjects(options.store.bucket, keys.slice(i, i + 1000));

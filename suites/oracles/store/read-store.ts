@@ -21,6 +21,26 @@ export interface StoreReadOptions {
 /** A `store` event without the fields the history stamps. */
 export type StoreSnapshot = Omit<StoreEvent, 'id' | 't' | 'ts' | 'scenario' | 'type'>;
 
+/** A MinIO client for the store itself (its own endpoint, never the proxy). */
+export function storeClient(
+  store: Pick<StoreReadOptions, 'endpoint' | 'accessKey' | 'secretKey' | 'region'>,
+): Client {
+  let url: URL;
+  try {
+    url = new URL(store.endpoint);
+  } catch (error) {
+    throw new UsageError(`store endpoint: not a URL: ${store.endpoint}`, { cause: error });
+  }
+  return new Client({
+    endPoint: url.hostname,
+    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    useSSL: url.protocol === 'https:',
+    accessKey: store.accessKey,
+    secretKey: store.secretKey,
+    region: store.region,
+  });
+}
+
 /** Bucket and key prefix (ending in `backupstore/`) of an S3 backup target URL, parsed like Longhorn. */
 export function parseBackupTargetURL(url: string): { bucket: string; region?: string; prefix: string } {
   const match = /^s3:\/\/([^@/]+)(?:@([^/]+))?(\/.*)?$/.exec(url);
@@ -57,20 +77,7 @@ export async function readStore(options: StoreReadOptions): Promise<StoreSnapsho
       `backupTargetURL names bucket ${target.bucket}, but the store access is for bucket ${options.bucket}`,
     );
   }
-  let url: URL;
-  try {
-    url = new URL(options.endpoint);
-  } catch (error) {
-    throw new UsageError(`store endpoint: not a URL: ${options.endpoint}`, { cause: error });
-  }
-  const client = new Client({
-    endPoint: url.hostname,
-    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-    useSSL: url.protocol === 'https:',
-    accessKey: options.accessKey,
-    secretKey: options.secretKey,
-    region: options.region,
-  });
+  const client = storeClient(options);
   const cfgPattern = new RegExp(
     `^${escape(target.prefix)}backing-images/backing-images/([^/]+)/backing-image\\.cfg$`,
   );
