@@ -244,7 +244,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       await target.proxy.releaseLease(runId).catch(() => undefined);
     });
     // A reused environment may hold what an earlier run of this seed left, under this run's names.
-    if (options.env === 'kube' || options.envDir !== undefined) {
+    if (!target.envOwned) {
       const cleared = await clearSeedLeftovers({
         store: target.store,
         backupTargetURL: target.backupTargetURL,
