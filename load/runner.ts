@@ -148,7 +148,8 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
   const stopped = stop?.aborted === true && exitCode === K6_EXTERNAL_ABORT && summary !== null;
   return {
     exitCode,
-    thresholdsBreached: exitCode === K6_THRESHOLDS_FAILED || (stopped && summary?.thresholdsBreached === true),
+    thresholdsBreached:
+      exitCode === K6_THRESHOLDS_FAILED || (stopped && summary?.thresholdsBreached === true),
     failed: exitCode !== 0 && exitCode !== K6_THRESHOLDS_FAILED && !stopped,
     stopped,
     summary,
