@@ -12,8 +12,10 @@ export function registerReport(program: Command, io: CliIo): void {
     .argument('<run-dir>', 'a run record directory (reports/out/<run-id>)')
     .action(async (runDir: string, _options: unknown, command: Command) => {
       // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
-      const [{ renderReports, terminalSummary }, { exitCodeFor, recheckRun }] =
-        await Promise.all([import('../../reports/index.js'), import('../../suites/runner/index.js')]);
+      const [{ renderReports, terminalSummary }, { exitCodeFor, recheckRun }] = await Promise.all([
+        import('../../reports/index.js'),
+        import('../../suites/runner/index.js'),
+      ]);
       const { meta, verdict, recorded, changed } = await recheckRun(runDir);
       // Rendering reads the whole record again (faults.jsonl too): only once it succeeded is the verdict
       // replaced, so a malformed record is exit 2 with verdict.json as it was.
