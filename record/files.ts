@@ -6,4 +6,6 @@ export const RECORD_FILES = {
   decisions: 'faults.jsonl',
   junit: 'junit.xml',
   html: 'report.html',
+  /** Which (fault type, key class, object state) cells the run's faults acted on (suites/explore). */
+  coverage: 'coverage.json',
 } as const;

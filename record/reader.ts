@@ -5,7 +5,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../common/index.js';
-import type { CheckResult, FaultClass, HistoryEvent, RunMeta, Verdict } from './shapes.js';
+import type { CheckResult, CoverageFile, FaultClass, HistoryEvent, RunMeta, Verdict } from './shapes.js';
 import { RECORD_FILES } from './files.js';
 
 /** One proxy decision as faults.jsonl holds it (fault-injectors' DecisionRecord; only these fields are relied on). */
@@ -172,4 +172,27 @@ export async function readVerdict(runDir: string): Promise<Verdict> {
     valid: verdict.valid as Verdict['valid'],
     checks: verdict.checks.map((c, i) => checkAt(path, i, c)),
   };
+}
+
+/** coverage.json, or undefined when the record has none (it is computed after the run). */
+export async function readCoverage(runDir: string): Promise<CoverageFile | undefined> {
+  const path = join(runDir, RECORD_FILES.coverage);
+  try {
+    await access(path);
+  } catch {
+    return undefined;
+  }
+  const coverage = await readJsonFile(path);
+  if (coverage.version !== 1) throw new UsageError(`${path}: field "version" must be 1`);
+  if (!isObject(coverage.model)) throw new UsageError(`${path}: field "model" must be an object`);
+  if (!Array.isArray(coverage.cells)) throw new UsageError(`${path}: field "cells" must be an array`);
+  for (const [i, cell] of coverage.cells.entries()) {
+    if (!isObject(cell) || typeof cell.fault !== 'string' || typeof cell.keyClass !== 'string') {
+      throw new UsageError(`${path}: cells[${i}] must have string fields "fault" and "keyClass"`);
+    }
+    if (typeof cell.acted !== 'number' || typeof cell.opportunities !== 'number') {
+      throw new UsageError(`${path}: cells[${i}] must have number fields "acted" and "opportunities"`);
+    }
+  }
+  return coverage as unknown as CoverageFile;
 }

@@ -232,3 +232,31 @@ export interface RunMeta {
    */
   cluster?: { dir: string; seed: number };
 }
+
+/** One cell of the coverage model: how often a fault of this type acted on, or could have acted on, a key class in a state. */
+export interface CoverageCell {
+  /** A proxy decision action: delay, throttle, error, reset, hide, unhide-deleted, stale. */
+  fault: string;
+  /** cfg, blocks, lock, system-backup-zip, volume-backup-cfg. */
+  keyClass: string;
+  /** The object the request was made for and its state: `BBI:InProgress`, `SB:Uploading`, `BBI:none`. */
+  state: string;
+  /** Decisions of this type that acted on this key class while the object was in this state. */
+  acted: number;
+  /** Requests inside a faults phase on which a fault of this type could have acted (pass decisions included). */
+  opportunities: number;
+}
+
+/** coverage.json: computed from history.jsonl and faults.jsonl (suites/explore/README.md says how). */
+export interface CoverageFile {
+  version: 1;
+  /** The model's axes, in display order: fault types, key classes, and the object states per key class. */
+  model: { faults: string[]; keyClasses: string[]; states: Record<string, string[]> };
+  /** Cells that were acted on or had an opportunity; every other cell of the model is zero. */
+  cells: CoverageCell[];
+  /** Cells with `acted > 0`. */
+  covered: number;
+  /** Cells acted on or with an opportunity in this record: reachable as far as this record shows. */
+  reachable: number;
+  decisions: { total: number; inFaultsPhase: number; acted: number; outsideModel: number };
+}

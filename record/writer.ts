@@ -5,7 +5,7 @@ import type { WriteStream } from 'node:fs';
 import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../common/index.js';
-import type { HistoryEvent, RunMeta, Verdict } from './shapes.js';
+import type { CoverageFile, HistoryEvent, RunMeta, Verdict } from './shapes.js';
 import { RECORD_FILES } from './files.js';
 
 /** Lines gathered before one stream write: fewer, larger writes keep 100k events/s cheap. */
@@ -178,4 +178,9 @@ async function writeJsonFile(path: string, value: unknown): Promise<void> {
 /** Replaces the verdict of a finished record: what re-checking a stored run writes. */
 export async function replaceVerdict(runDir: string, verdict: Verdict): Promise<void> {
   await writeJsonFile(join(runDir, RECORD_FILES.verdict), verdict);
+}
+
+/** coverage.json, computed from a finished record by whoever analyses it (explore, the CLI). */
+export async function writeCoverage(runDir: string, coverage: CoverageFile): Promise<void> {
+  await writeJsonFile(join(runDir, RECORD_FILES.coverage), coverage);
 }
