@@ -32,24 +32,34 @@ export function registerReplay(program: Command, io: CliIo): void {
         throw new UsageError(`RUN_DIR: ${runDir} holds no ${RECORD_FILES.decisions} (nothing to replay)`);
       }
       // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
-      const [{ chaosEnv }, { progressWriter, reproCommand, resolveRunOptions, runChaos }, chaosRun] =
-        await Promise.all([
-          import('../../suites/harness/index.js'),
-          import('../../suites/runner/index.js'),
-          import('./chaos-run.js'),
-        ]);
+      const [{ chaosEnv }, runner, chaosRun] = await Promise.all([
+        import('../../suites/harness/index.js'),
+        import('../../suites/runner/index.js'),
+        import('./chaos-run.js'),
+      ]);
       const { abortOnSignals, printRunResult, renderRunReports } = chaosRun;
+      const {
+        progressWriter,
+        readScheduleRecord,
+        reproCommand,
+        resolveRunOptions,
+        runChaos,
+        withSchedule,
+        writeScheduleRecord,
+      } = runner;
       const meta = await readMeta(runDir);
       if (meta.env !== 'local')
         throw new UsageError(`RUN_DIR: replay supports local runs only (this one ran on ${meta.env})`);
-      const resolved = resolveRunOptions(
+      // A run made from a schedule (explore, shrink, run --schedule) keeps it in its record.
+      const schedule = await readScheduleRecord(runDir);
+      const plain = resolveRunOptions(
         {
           env: meta.env,
           profile: meta.profile,
           seed: String(meta.seed),
           longhorn: meta.longhorn.version,
           simBugs: bugEdits(meta.longhorn.version, meta.longhorn.bugs ?? []).join(','),
-          scenario: meta.scenarios.map((s) => s.name),
+          scenario: schedule ? undefined : meta.scenarios.map((s) => s.name),
           iterations: String(meta.scenarios[0]?.iterations ?? 1),
           timeFactor: String(meta.timeFactor),
           out: flags.out,
@@ -57,6 +67,7 @@ export function registerReplay(program: Command, io: CliIo): void {
         },
         chaosEnv(),
       );
+      const resolved = schedule ? withSchedule(plain, schedule, {}) : plain;
       const repro = `lhchaos replay ${runDir}`;
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`replaying ${meta.runId} (${reproCommand(resolved)})\n`);
@@ -72,6 +83,7 @@ export function registerReplay(program: Command, io: CliIo): void {
           onLog: (m) => progress.note(m),
         });
         progress.done();
+        if (schedule) await writeScheduleRecord(result.runDir, schedule);
         printRunResult(io, result, await renderRunReports(result));
         setExitCode(command, result.exitCode);
       } finally {

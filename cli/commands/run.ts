@@ -1,5 +1,6 @@
 // lhchaos run: a chaos run (docs/design.md#command-line): flags to options, live progress, Ctrl-C/SIGTERM
 // turned into an orderly teardown, the summary, the repro command and the exit code of the verdict.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunFlags } from '../../suites/runner/index.js';
@@ -33,6 +34,10 @@ export function registerRun(program: Command, io: CliIo): void {
       'kube: the `cluster up` directory the rest comes from (default $LHCHAOS_CLUSTER_DIR or .lhchaos/cluster-lhchaos)',
     )
     .option('--time-factor <f>', 'local: factor on Longhorn timings (default: the profile)')
+    .option(
+      '--schedule <file>',
+      'play this fault schedule (JSON or YAML, as explore and shrink write) instead of scenarios',
+    )
     .action(async (flags: RunFlags, command: Command) => {
       // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
       const [{ chaosEnv }, runner, { abortOnSignals, printRunResult, renderRunReports }, { ENV_TOOL_NAMES }] =
@@ -44,13 +49,18 @@ export function registerRun(program: Command, io: CliIo): void {
         ]);
       const {
         collectKubeArtifacts,
+        loadScheduleFile,
         openKubeAccess,
         progressWriter,
         reproCommand,
         resolveRunOptions,
         runChaos,
+        withSchedule,
+        writeScheduleRecord,
       } = runner;
-      const { clusterDir, ...resolved } = resolveRunOptions(flags, chaosEnv());
+      const plain = resolveRunOptions(flags, chaosEnv());
+      const schedule = flags.schedule ? await loadScheduleFile(flags.schedule) : undefined;
+      const { clusterDir, ...resolved } = schedule ? withSchedule(plain, schedule, flags) : plain;
       // Kube: port-forwards to the proxy control port and MinIO from cluster.json, open for the whole run.
       const access =
         resolved.env === 'kube'
@@ -75,7 +85,12 @@ export function registerRun(program: Command, io: CliIo): void {
         access?.clusterDir !== undefined && access.clusterSeed !== undefined
           ? { dir: access.clusterDir, seed: access.clusterSeed }
           : undefined;
-      const repro = reproCommand({ ...options, clusterDir: access?.clusterDir, clusterSeed: cluster?.seed });
+      const repro = reproCommand({
+        ...options,
+        clusterDir: access?.clusterDir,
+        clusterSeed: cluster?.seed,
+        schedulePath: flags.schedule ? resolve(flags.schedule) : undefined,
+      });
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`repro: ${repro}\n`);
       if (access?.clusterDir) io.stdout.write(`cluster: ${access.clusterDir}\n`);
@@ -101,6 +116,7 @@ export function registerRun(program: Command, io: CliIo): void {
           onLog: (message) => progress.note(message),
         });
         progress.done();
+        if (schedule) await writeScheduleRecord(result.runDir, schedule);
         const paths = await renderRunReports(result);
         if (access && result.verdict.valid !== true) {
           const artifacts = await collectKubeArtifacts(access, result.runDir);

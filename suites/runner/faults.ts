@@ -242,8 +242,8 @@ export class FaultController {
   private async fire(trigger: ReactiveTrigger, subject: string, ctx: ScheduleContext): Promise<void> {
     const origin = `trigger:${trigger.name}`;
     const reason = `trigger ${trigger.name}: ${trigger.when.kind} ${subject} ${trigger.when.on === 'created' ? 'created' : `entered ${(trigger.when as { state: string }).state}`}`;
-    if (trigger.rule) {
-      const rule = trigger.rule(ctx, subject);
+    const rule = trigger.rule?.(ctx, subject);
+    if (rule) {
       await this.arm(rule, origin, reason).catch(() => undefined);
       const releaseWhen = trigger.releaseWhen;
       const forMs = trigger.forMs

@@ -30,13 +30,29 @@ export {
 } from './kube-access.js';
 export { FaultController } from './faults.js';
 export { runScenario, type ScenarioOutcome } from './run-scenario.js';
-export { buildReplayRules, type ReplayPlan } from './replay.js';
+export { buildReplayRules, keyPattern, type ReplayPlan } from './replay.js';
 export { findingsInPlainWords } from './explain.js';
 export {
   resolveRunOptions,
   reproCommand,
+  withSchedule,
   DEFAULT_CLUSTER_DIR,
   type RunFlags,
   type ResolvedRunOptions,
 } from './options.js';
 export { soakReport, soakLine, type SoakReport } from './soak.js';
+export {
+  SCHEDULE_FILE,
+  parseSchedule,
+  loadScheduleFile,
+  scheduleScenario,
+  narrowRule,
+  firingName,
+  ruleOrigin,
+  writeScheduleRecord,
+  readScheduleRecord,
+  type ScheduleFile,
+  type ScheduleRule,
+  type ScheduleArm,
+  type RequestAtom,
+} from './schedule-file.js';

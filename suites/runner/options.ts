@@ -8,6 +8,7 @@ import type { CoLoadBreach } from './co-load.js';
 import { profileByName } from './profiles.js';
 import type { ChaosRunOptions } from './run.js';
 import { scenarioByName } from './scenarios.js';
+import { scheduleScenario, type ScheduleFile } from './schedule-file.js';
 
 export interface RunFlags {
   env?: string;
@@ -28,6 +29,8 @@ export interface RunFlags {
   minio?: string;
   clusterDir?: string;
   timeFactor?: string;
+  /** A schedule file instead of named scenarios (see runner/schedule-file.ts). */
+  schedule?: string;
 }
 
 /** Where `lhchaos cluster up` puts cluster.json when given no --dir and no --name. */
@@ -54,7 +57,11 @@ function coLoadMode(flag: boolean | string | undefined): CoLoadBreach | undefine
 
 /** The command that repeats this run: same seed, profile, version, bugs, scenarios and sizes. */
 export function reproCommand(
-  options: Omit<ChaosRunOptions, 'repro'> & { clusterDir?: string; clusterSeed?: number },
+  options: Omit<ChaosRunOptions, 'repro'> & {
+    clusterDir?: string;
+    clusterSeed?: number;
+    schedulePath?: string;
+  },
 ): string {
   const parts = [
     'lhchaos run',
@@ -65,7 +72,8 @@ export function reproCommand(
   if (options.env === 'local' || options.longhorn !== 'unknown') parts.push(`--longhorn ${options.longhorn}`);
   if (options.simBugs.length > 0) parts.push(`--sim-bugs ${options.simBugs.join(',')}`);
   const defaultScenarios = options.profile.scenarios.join(',');
-  if (options.scenarios.map((s) => s.name).join(',') !== defaultScenarios) {
+  if (options.schedulePath) parts.push(`--schedule ${options.schedulePath}`);
+  else if (options.scenarios.map((s) => s.name).join(',') !== defaultScenarios) {
     parts.push(...options.scenarios.map((s) => `--scenario ${s.name}`));
   }
   if (options.iterations !== undefined) parts.push(`--iterations ${options.iterations}`);
@@ -174,4 +182,23 @@ export function resolveRunOptions(
         : undefined,
     },
   };
+}
+
+/** `--schedule FILE`: the run plays that schedule (one scenario) at the time factor it was made for. */
+export function withSchedule(
+  resolved: ResolvedRunOptions,
+  schedule: ScheduleFile,
+  flags: Pick<RunFlags, 'scenario' | 'timeFactor'>,
+): ResolvedRunOptions {
+  if (flags.scenario && flags.scenario.length > 0)
+    throw new UsageError('--schedule: give either --schedule or --scenario, not both');
+  if (resolved.env === 'kube' && schedule.timeFactor !== 1)
+    throw new UsageError(
+      `--schedule: made for time factor ${schedule.timeFactor}; a real Longhorn runs at its own speed (1)`,
+    );
+  if (flags.timeFactor !== undefined && resolved.timeFactor !== schedule.timeFactor)
+    throw new UsageError(
+      `--time-factor: the schedule's milliseconds were chosen for time factor ${schedule.timeFactor}, got ${flags.timeFactor}`,
+    );
+  return { ...resolved, scenarios: [scheduleScenario(schedule)], timeFactor: schedule.timeFactor };
 }

@@ -26,13 +26,17 @@ export const KEYS = {
 export type TriggerCondition =
   | { kind: 'BackupBackingImage'; on: 'created' }
   | { kind: 'BackupBackingImage'; on: 'state'; state: string }
+  | { kind: 'SystemBackup'; on: 'created' }
   | { kind: 'SystemBackup'; on: 'state'; state: string };
 
 export interface ReactiveTrigger {
   name: string;
   when: TriggerCondition;
-  /** A proxy rule to arm (named uniquely per firing), kept for `forT` Longhorn seconds. */
-  rule?: (ctx: ScheduleContext, subject: string) => RuleSpec;
+  /**
+   * A proxy rule to arm (named uniquely per firing), kept for `forT` Longhorn seconds; `undefined` arms
+   * nothing for this subject (a schedule narrowed to one object's requests).
+   */
+  rule?: (ctx: ScheduleContext, subject: string) => RuleSpec | undefined;
   /** A cluster fault to apply. */
   clusterFault?: ClusterFaultName;
   forT?: number;
