@@ -45,13 +45,17 @@ const zonesFor = (testFile) => {
     { target: './suites', from: ['./cli', './bench'] },
     // Inside suites: the harness is the base; oracles and workloads build on it; the runner composes.
     { target: './suites/harness', from: except('suites', 'record', 'common') },
-    { target: './suites/harness', from: ['./suites/oracles', './suites/workloads', './suites/runner'] },
+    {
+      target: './suites/harness',
+      from: ['./suites/oracles', './suites/workloads', './suites/runner', './suites/explore'],
+    },
     { target: './suites/oracles', from: except('suites', 'record', 'common', 'fixtures') },
     {
       target: './suites/oracles',
       from: [
         './suites/workloads',
         './suites/runner',
+        './suites/explore',
         './fixtures/local',
         './fixtures/kind',
         './fixtures/simulator',
@@ -62,7 +66,9 @@ const zonesFor = (testFile) => {
       target: './suites/workloads',
       from: except('suites', 'record', 'common', 'fixtures', 'load', 'fault-injectors'),
     },
-    { target: './suites/workloads', from: ['./suites/oracles', './suites/runner'] },
+    { target: './suites/workloads', from: ['./suites/oracles', './suites/runner', './suites/explore'] },
+    // Exploration builds on the runner (it plays generated schedules as ordinary runs); never the reverse.
+    { target: './suites/runner', from: ['./suites/explore'] },
   ];
 };
 

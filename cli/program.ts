@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, describeError, exitCodeOf } from '../common/index.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerEnv } from './commands/env.js';
+import { registerExplore } from './commands/explore.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerReplay } from './commands/replay.js';
 import { registerReport } from './commands/report.js';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
     registerRun,
     registerReplay,
     registerReport,
+    registerExplore,
     registerCluster,
   ]) {
     register(program, io);

@@ -3,9 +3,40 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { UsageError } from '../../common/index.js';
 import type { RunFlags } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../io.js';
+import { exploreCommand } from './explore.js';
 import { ensureTools } from './tools.js';
+
+/** `run --profile explore`: the exploration of the nightly gate, with the run flags that apply to it. */
+function exploreAsRun(io: CliIo, flags: RunFlags, command: Command): Promise<void> {
+  const unsupported = (
+    [
+      ['--env kube', flags.env === 'kube'],
+      ['--scenario', (flags.scenario?.length ?? 0) > 0],
+      ['--schedule', flags.schedule !== undefined],
+      ['--iterations', flags.iterations !== undefined],
+      ['--co-load', flags.coLoad === true],
+    ] as const
+  ).find(([, given]) => given);
+  if (unsupported)
+    throw new UsageError(`${unsupported[0]}: not with --profile explore (it generates its schedules)`);
+  return exploreCommand(
+    io,
+    {
+      profile: 'explore',
+      budget: flags.duration,
+      longhorn: flags.longhorn,
+      seed: flags.seed,
+      simBugs: flags.simBugs,
+      out: flags.out,
+      envDir: flags.envDir,
+      timeFactor: flags.timeFactor,
+    },
+    command,
+  );
+}
 
 export function registerRun(program: Command, io: CliIo): void {
   program
@@ -14,7 +45,7 @@ export function registerRun(program: Command, io: CliIo): void {
     .addOption(new Option('--env <env>', 'local (embedded environment + simulator) or kube (real Longhorn)'))
     .option('--kubeconfig <file>', 'kubeconfig for --env kube')
     .option('--context <name>', 'kubeconfig context for --env kube')
-    .option('--profile <name>', 'smoke | nightly | qualification | repro (default smoke)')
+    .option('--profile <name>', 'smoke | nightly | qualification | repro | explore (default smoke)')
     .option('--seed <n>', 'the seed every random choice derives from (default: random, printed)')
     .option('--iterations <n>', 'system backups per scenario in the faults phase')
     .option('--duration <d>', 'wall-clock budget, e.g. 90s, 15m, 2h (default: the profile budget)')
@@ -58,6 +89,7 @@ export function registerRun(program: Command, io: CliIo): void {
         withSchedule,
         writeScheduleRecord,
       } = runner;
+      if ((flags.profile ?? chaosEnv().profile) === 'explore') return exploreAsRun(io, flags, command);
       const plain = resolveRunOptions(flags, chaosEnv());
       const schedule = flags.schedule ? await loadScheduleFile(flags.schedule) : undefined;
       const { clusterDir, ...resolved } = schedule ? withSchedule(plain, schedule, flags) : plain;

@@ -2,7 +2,7 @@
 import { UsageError } from '../../common/index.js';
 
 export interface Profile {
-  name: 'smoke' | 'nightly' | 'qualification' | 'repro';
+  name: 'smoke' | 'nightly' | 'qualification' | 'repro' | 'explore';
   description: string;
   scenarios: string[];
   /** Iterations in the faults phase of each scenario. */
@@ -68,6 +68,21 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     stallWindowT: 120,
     verbose: false,
     soak: true,
+  },
+  explore: {
+    name: 'explore',
+    description:
+      'exploration for the nightly gate (lhchaos explore): generated schedules aimed at uncovered coverage cells for ' +
+      'a fixed 10 minutes, one iteration each; known bugs fail, new failures are unknown findings to triage',
+    // Explore generates its schedules; it plays no named scenario.
+    scenarios: [],
+    iterations: 1,
+    baselineIterations: 0,
+    timeFactor: 0.05,
+    budgetMs: 10 * 60_000,
+    stallWindowT: 120,
+    verbose: false,
+    soak: false,
   },
   repro: {
     name: 'repro',
