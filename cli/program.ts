@@ -9,6 +9,7 @@ import { registerProxy } from './commands/proxy.js';
 import { registerReplay } from './commands/replay.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerShrink } from './commands/shrink.js';
 import { registerSim } from './commands/sim.js';
 import { registerTools } from './commands/tools.js';
 import { exitCodeSetBy, type CliIo } from './io.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
     registerReplay,
     registerReport,
     registerExplore,
+    registerShrink,
     registerCluster,
   ]) {
     register(program, io);

@@ -36,3 +36,13 @@ export {
   type ExploreRunEntry,
   type FailureGroup,
 } from './summary.js';
+export { ddmin, kOfN, type TrialOutcome, type DdminResult } from './shrink/ddmin.js';
+export { shrinkRun, type ShrinkOptions, type ShrinkReport, type ShrinkTry } from './shrink/shrink.js';
+export {
+  scheduleUnits,
+  scheduleWith,
+  unitAtoms,
+  generalize,
+  shrinkSource,
+  SYNC_HAMMER,
+} from './shrink/plan.js';

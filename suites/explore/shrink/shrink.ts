@@ -1,0 +1,253 @@
+// `lhchaos shrink RUN_DIR`: replays a failing run with fewer faults until no smaller schedule still fails.
+// First over its fault parts (rules, triggers, the sync hammer), then over each remaining rule's decisions
+// (the requests it acted on). A candidate still fails only when k of n tries show the run's failure
+// signature (failing check and subject kind); every try is an ordinary run record under the shrink folder.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeError, systemClock, writeJsonFileAtomic, type Clock } from '../../../common/index.js';
+import { readHistory, readVerdict, type HistoryEvent } from '../../../record/index.js';
+import {
+  profileByName,
+  runChaos,
+  scheduleScenario,
+  writeScheduleRecord,
+  type RequestAtom,
+  type RunProgress,
+  type ScheduleFile,
+} from '../../runner/index.js';
+import { failureSignatures, lastStates, type FailureSignature } from '../failures.js';
+import { ddmin, kOfN, type TrialOutcome } from './ddmin.js';
+import { scheduleUnits, scheduleWith, shrinkSource, unitAtoms, SYNC_HAMMER } from './plan.js';
+
+export interface ShrinkOptions {
+  runDir: string;
+  /** Where tries, shrink.json and the minimal schedule go. */
+  outDir: string;
+  /** The failure to keep: `check` or `check:SubjectKind`; default the run's first failing error check. */
+  target?: string;
+  k: number;
+  n: number;
+  budgetMs: number;
+  /** After shrinking, replay the minimal schedule this many times (0: none). */
+  verify: number;
+  envDir?: string;
+  /** The command that runs a schedule file with the original run's settings. */
+  reproFor: (schedulePath: string) => string;
+  signal?: AbortSignal;
+  clock?: Clock;
+  onLog?: (message: string) => void;
+  onRunProgress?: (progress: RunProgress) => void;
+}
+
+export interface ShrinkTry {
+  stage: 'check' | 'parts' | 'decisions' | 'verify';
+  parts: string[];
+  requests?: number;
+  runDir: string;
+  failed: boolean;
+  verdict: string;
+}
+
+export interface ShrinkReport {
+  version: 1;
+  source: string;
+  scenario: string;
+  target: { check: string; subjectKind?: string };
+  k: number;
+  n: number;
+  startedAt: string;
+  finishedAt?: string;
+  elapsedMs: number;
+  /** Whether the full schedule failed k of n times to begin with. */
+  reproduced: boolean;
+  minimal: boolean;
+  stoppedBy?: string;
+  parts: { before: string[]; after: string[] };
+  /** Per remaining rule: its requests before and after narrowing. */
+  decisions: Record<string, { before: number; after: number }>;
+  /** Proxy rules in the minimal schedule (the sync hammer and cluster faults are not proxy rules). */
+  rules: number;
+  schedulePath?: string;
+  repro?: string;
+  verify?: { tries: number; failures: number };
+  tries: ShrinkTry[];
+}
+
+/** Parses `check[:SubjectKind]`, or takes the first failing error check of the verdict. */
+function targetOf(
+  spec: string | undefined,
+  failures: FailureSignature[],
+): { check: string; subjectKind?: string } {
+  if (spec) {
+    const [check, subjectKind] = spec.split(':') as [string, string | undefined];
+    return subjectKind ? { check, subjectKind } : { check };
+  }
+  const first = failures[0];
+  if (!first) throw new Error('the run has no failing check to keep');
+  return { check: first.check, subjectKind: first.subjectKind };
+}
+
+const matches = (target: { check: string; subjectKind?: string }, failures: FailureSignature[]) =>
+  failures.some(
+    (f) =>
+      f.check === target.check && (target.subjectKind === undefined || f.subjectKind === target.subjectKind),
+  );
+
+async function failuresOf(runDir: string): Promise<FailureSignature[]> {
+  const events: HistoryEvent[] = [];
+  for await (const event of readHistory(runDir)) if (event.type === 'watch') events.push(event);
+  return failureSignatures(await readVerdict(runDir), lastStates(events));
+}
+
+export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
+  const clock = options.clock ?? systemClock;
+  const started = clock.monotonic();
+  const log = options.onLog ?? (() => {});
+  const source = await shrinkSource(options.runDir, undefined);
+  const target = targetOf(options.target, await failuresOf(options.runDir));
+  const profile = profileByName(source.meta.profile);
+  const iterations =
+    source.meta.scenarios.find((s) => s.name === source.scenario)?.iterations ?? profile.iterations;
+  await mkdir(join(options.outDir, 'tries'), { recursive: true });
+  await mkdir(join(options.outDir, 'candidates'), { recursive: true });
+  const report: ShrinkReport = {
+    version: 1,
+    source: options.runDir,
+    scenario: source.scenario,
+    target,
+    k: options.k,
+    n: options.n,
+    startedAt: new Date(clock.now()).toISOString(),
+    elapsedMs: 0,
+    reproduced: false,
+    minimal: false,
+    parts: { before: scheduleUnits(source.schedule), after: [] },
+    decisions: {},
+    rules: 0,
+    tries: [],
+  };
+  const save = async () => {
+    report.elapsedMs = Math.round(clock.monotonic() - started);
+    await writeJsonFileAtomic(join(options.outDir, 'shrink.json'), report);
+  };
+  const outOfTime = () => options.signal?.aborted === true || clock.monotonic() - started > options.budgetMs;
+
+  /** One run of a candidate schedule: does it show the target failure? */
+  let candidates = 0;
+  const tryOnce = async (
+    schedule: ScheduleFile,
+    stage: ShrinkTry['stage'],
+    parts: string[],
+    requests?: number,
+  ) => {
+    const schedulePath = join(options.outDir, 'candidates', `${String(++candidates).padStart(3, '0')}.json`);
+    await writeJsonFileAtomic(schedulePath, schedule);
+    const result = await runChaos({
+      env: 'local',
+      envDir: options.envDir,
+      profile,
+      scenarios: [scheduleScenario(schedule)],
+      seed: source.meta.seed,
+      iterations,
+      longhorn: source.meta.longhorn.version,
+      simBugs: source.meta.longhorn.bugs ?? [],
+      outDir: join(options.outDir, 'tries'),
+      timeFactor: schedule.timeFactor,
+      repro: options.reproFor(schedulePath),
+      signal: options.signal,
+      clock,
+      onProgress: options.onRunProgress,
+    });
+    await writeScheduleRecord(result.runDir, schedule);
+    const failed = !options.signal?.aborted && matches(target, await failuresOf(result.runDir));
+    report.tries.push({
+      stage,
+      parts,
+      ...(requests !== undefined ? { requests } : {}),
+      runDir: result.runDir,
+      failed,
+      verdict: String(result.verdict.valid),
+    });
+    await save();
+    log(
+      `${stage}: [${parts.join(', ')}]${requests !== undefined ? ` ${requests} request(s)` : ''}: ${failed ? 'fails' : 'does not fail'} (${result.runDir})`,
+    );
+    return failed;
+  };
+  const trial = (
+    schedule: ScheduleFile,
+    stage: ShrinkTry['stage'],
+    parts: string[],
+    requests?: number,
+  ): Promise<TrialOutcome> => kOfN(() => tryOnce(schedule, stage, parts, requests), options.k, options.n);
+
+  try {
+    const units = report.parts.before;
+    const full = await trial(source.schedule, 'check', units);
+    report.reproduced = full.fails;
+    if (!full.fails) {
+      report.stoppedBy = `the full schedule failed in ${full.failures} of ${full.tries} tries, fewer than ${options.k}`;
+      return report;
+    }
+    // Stage 1: fault parts.
+    const parts = await ddmin(
+      units,
+      (candidate) => trial(scheduleWith(source.schedule, candidate), 'parts', candidate),
+      {
+        shouldStop: outOfTime,
+      },
+    );
+    let kept = parts.result;
+    report.parts.after = kept;
+    let minimal = parts.minimal;
+    // Stage 2: each remaining rule's decisions, the other parts kept whole.
+    const atoms = await unitAtoms(source);
+    const narrow: Record<string, RequestAtom[]> = {};
+    for (const unit of kept) {
+      const all = atoms.get(unit);
+      if (!all || all.length === 0 || unit === SYNC_HAMMER) continue;
+      const result = await ddmin(
+        all,
+        (candidate) =>
+          trial(
+            scheduleWith(source.schedule, kept, { ...narrow, [unit]: candidate }),
+            'decisions',
+            kept,
+            candidate.length,
+          ),
+        { shouldStop: outOfTime },
+      );
+      minimal &&= result.minimal;
+      report.decisions[unit] = { before: all.length, after: result.result.length };
+      if (result.result.length === 0) kept = kept.filter((u) => u !== unit);
+      else narrow[unit] = result.result;
+      report.parts.after = kept;
+    }
+    report.minimal = minimal;
+    if (!minimal) report.stoppedBy = options.signal?.aborted ? 'interrupted' : 'budget spent';
+    const schedule = scheduleWith(source.schedule, kept, narrow);
+    schedule.description = `shrunk from ${source.meta.runId} (${source.scenario}): keeps ${target.check}${target.subjectKind ? ` on ${target.subjectKind}` : ''}`;
+    report.schedulePath = join(options.outDir, 'minimal-schedule.json');
+    await writeJsonFileAtomic(report.schedulePath, schedule);
+    report.repro = options.reproFor(report.schedulePath);
+    report.rules =
+      scheduleScenario(schedule).rules({ T: 1000, timeFactor: 1, syncResolutionMs: 1000 }).length +
+      scheduleScenario(schedule).triggers.filter((t) => t.rule !== undefined).length;
+    await save();
+    if (options.verify > 0 && !options.signal?.aborted) {
+      let failures = 0;
+      let tries = 0;
+      for (; tries < options.verify && !options.signal?.aborted; tries++) {
+        if (await tryOnce(schedule, 'verify', kept)) failures++;
+      }
+      report.verify = { tries, failures };
+    }
+    return report;
+  } catch (error) {
+    report.stoppedBy = describeError(error);
+    return report;
+  } finally {
+    report.finishedAt = new Date(clock.now()).toISOString();
+    await save();
+  }
+}
