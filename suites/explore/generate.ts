@@ -29,12 +29,15 @@ export const emptyGeneratorState = (): GeneratorState => ({
   aimed: new Map(),
 });
 
-/** Weight of an uncovered cell: seen reachable counts more, each earlier aim at it counts less. */
-function weight(cell: Cell, state: GeneratorState): number {
+/**
+ * Weight of an uncovered cell: each key class weighs the same in total (lock has both objects' states),
+ * a cell seen reachable counts four times one never seen, and each earlier aim at it counts less.
+ */
+function weight(cell: Cell, state: GeneratorState, classSize: ReadonlyMap<string, number>): number {
   const id = cellId(cell);
   if (state.covered.has(id)) return 0;
   const base = state.reachable.has(id) ? 4 : 1;
-  return base / (1 + (state.aimed.get(id) ?? 0)) ** 2;
+  return base / (classSize.get(cell.keyClass) ?? 1) / (1 + (state.aimed.get(id) ?? 0)) ** 2;
 }
 
 function weightedPick<T>(random: SeededRandom, items: T[], weights: number[]): number {
@@ -50,7 +53,9 @@ function weightedPick<T>(random: SeededRandom, items: T[], weights: number[]): n
 /** Up to `count` distinct uncovered cells, weighted; falls back to every cell once all are covered. */
 export function pickTargets(random: SeededRandom, state: GeneratorState, count: number): Cell[] {
   const cells = allCells();
-  let weights = cells.map((c) => weight(c, state));
+  const classSize = new Map<string, number>();
+  for (const c of cells) classSize.set(c.keyClass, (classSize.get(c.keyClass) ?? 0) + 1);
+  let weights = cells.map((c) => weight(c, state, classSize));
   if (weights.every((w) => w === 0)) weights = cells.map(() => 1);
   const out: Cell[] = [];
   for (let k = 0; k < count && weights.some((w) => w > 0); k++) {
