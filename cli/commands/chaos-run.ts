@@ -1,6 +1,8 @@
 // What `lhchaos run` and `lhchaos replay` share once the runner is going: signals that abort it in order,
 // and the finished run rendered and printed.
+import { writeCoverage } from '../../record/index.js';
 import { renderReports, terminalSummary } from '../../reports/index.js';
+import { computeRunCoverage } from '../../suites/explore/index.js';
 import { soakLine, type ChaosRunResult } from '../../suites/runner/index.js';
 import type { CliIo } from '../io.js';
 
@@ -8,6 +10,7 @@ import type { CliIo } from '../io.js';
 export type RenderedPaths = { runDir: string; junitPath: string; htmlPath: string };
 
 export async function renderRunReports(result: ChaosRunResult): Promise<RenderedPaths> {
+  await writeCoverage(result.runDir, await computeRunCoverage(result.runDir));
   return { runDir: result.runDir, ...(await renderReports(result.runDir, { verdict: result.verdict })) };
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { type CoverageFile, writeCoverage } from '../../record/index.js';
 import { renderReports } from '../index.js';
 import { launchChromium, writeRaceRecord } from '../testdata/index.js';
 
@@ -148,6 +149,53 @@ describe('report.html in Chromium', function () {
     const finals = view.segments.filter((s) => s[6].startsWith('BackupBackingImage/') && s[1] === view.end);
     assert.ok(finals.length > 0 && finals.every((s) => s[3] === 'Completed' && s[4] === 100));
     await page.screenshot({ path: join(SHOTS, 'passing-run.png'), fullPage: true });
+    assert.equal(await page.isVisible('#coverage-section'), false, 'no coverage.json, no heat map');
+    assert.deepEqual(problems, []);
+  });
+
+  it('draws coverage.json as a heat map: acted cells by count, reachable ones at zero', async () => {
+    const runDir = join(dir, 'coverage');
+    await writeRaceRecord(runDir, { version: 'v1.8.1', iterations: 1 });
+    const coverage: CoverageFile = {
+      version: 1,
+      model: {
+        faults: ['delay', 'hide'],
+        keyClasses: ['cfg', 'lock'],
+        states: { cfg: ['BBI:none', 'BBI:InProgress'], lock: ['SB:Generating'] },
+      },
+      cells: [
+        { fault: 'hide', keyClass: 'cfg', state: 'BBI:InProgress', acted: 4, opportunities: 6 },
+        { fault: 'delay', keyClass: 'cfg', state: 'BBI:InProgress', acted: 0, opportunities: 3 },
+        { fault: 'delay', keyClass: 'lock', state: 'SB:Generating', acted: 12, opportunities: 12 },
+      ],
+      covered: 2,
+      reachable: 3,
+      decisions: { total: 30, inFaultsPhase: 21, acted: 16, outsideModel: 1 },
+    };
+    await writeCoverage(runDir, coverage);
+    const { htmlPath } = await renderReports(runDir);
+    await page.goto(pathToFileURL(htmlPath).href);
+    await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    assert.equal(await page.isVisible('#coverage-section'), true);
+    assert.match((await page.textContent('#coverage-note')) ?? '', /^2 of 3 cells reachable/);
+    const drawn = await page.evaluate(() => {
+      const w = window as unknown as {
+        echarts: { getInstanceByDom(el: Element): { getOption(): Record<string, unknown[]> } };
+      };
+      const option = w.echarts.getInstanceByDom(document.getElementById('coverage')!).getOption();
+      return {
+        columns: (option.xAxis as { data: string[] }[])[0]!.data,
+        points: (option.series as { data: number[][] }[])[0]!.data,
+      };
+    });
+    // The column with no cell at all (cfg BBI:none) is left out.
+    assert.deepEqual(drawn.columns, ['cfg BBI:InProgress', 'lock SB:Generating']);
+    assert.deepEqual(drawn.points, [
+      [0, 0, 0, 3],
+      [1, 0, 12, 12],
+      [0, 1, 4, 6],
+    ]);
+    await page.screenshot({ path: join(SHOTS, 'coverage.png'), fullPage: true });
     assert.deepEqual(problems, []);
   });
 });

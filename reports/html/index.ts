@@ -19,6 +19,7 @@ export const CLIENT_SCRIPTS = [
   'checks.js',
   'evidence.js',
   'rules.js',
+  'coverage.js',
   'timeline-rows.js',
   'timeline-option.js',
   'timeline-render.js',
@@ -95,6 +96,7 @@ export async function renderHtml(
     <div id="timeline"></div>
   </section>
   <section><h2>Fault rules</h2><div id="rules"></div></section>
+  <section id="coverage-section" hidden><h2>Fault coverage</h2><div id="coverage-note" class="note"></div><div id="coverage"></div></section>
   <section>
     <h2>Events <span id="event-count"></span></h2>
     <div class="filters" id="event-filters"><label>text <input id="event-text" type="search"></label></div>

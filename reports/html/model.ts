@@ -2,9 +2,11 @@
 // What the charts draw is already reduced here: state changes become bands, progress keeps changes only, and
 // decisions become per-rule counts in time buckets; only the events table keeps one row per event.
 import {
+  type CoverageFile,
   type HistoryEvent,
   type RunMeta,
   type Verdict,
+  readCoverage,
   readDecisions,
   readHistory,
 } from '../../record/index.js';
@@ -59,6 +61,8 @@ export interface ReportData {
   details: Record<number, HistoryEvent>;
   /** Where each evidence event sits on the timeline: [ts, resource]. */
   marks: Record<number, [number, string]>;
+  /** coverage.json, when the record has one: drawn as a heat map. */
+  coverage?: CoverageFile;
 }
 
 class BandTracker {
@@ -207,6 +211,8 @@ export async function buildReportData(
         : 1,
   );
   await countDecisions(runDir, data);
+  const coverage = await readCoverage(runDir);
+  if (coverage) data.coverage = coverage;
   return data;
 }
 

@@ -1,5 +1,5 @@
-// Builds the page in the order a reader needs it: checks, fault rules, the timeline, the events list; then
-// follows a `#ev-<id>` in the URL. The timings are read by the report benchmark.
+// Builds the page in the order a reader needs it: checks, fault rules, fault coverage, the timeline, the
+// events list; then follows a `#ev-<id>` in the URL. The timings are read by the report benchmark.
 
 renderChecks();
 byId('close-evidence').addEventListener('click', hideEvidence);
@@ -8,6 +8,7 @@ byId('copy-repro').addEventListener(
   () => window.navigator.clipboard && window.navigator.clipboard.writeText(data.meta.repro),
 );
 renderRules();
+renderCoverage();
 setUpTimeline();
 timings.tables = window.performance.now();
 drawTimeline();
