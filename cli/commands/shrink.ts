@@ -34,7 +34,7 @@ function count(value: string | undefined, flag: string, fallback: number, min: n
 function printReport(io: CliIo, report: ShrinkReport, outDir: string): void {
   const { target } = report;
   io.stdout.write(
-    `target: ${target.check}${target.subjectKind ? ` on ${target.subjectKind}` : ''}; a candidate fails when ${report.k} of ${report.n} tries show it\n` +
+    `target: ${target.check}${target.subjectKind ? ` on ${target.subjectKind}` : ''}${target.state ? ` (${target.state})` : ''}; a candidate fails when ${report.k} of ${report.n} tries show it\n` +
       `parts: ${report.parts.before.length} -> ${report.parts.after.length} (${report.parts.after.join(', ') || 'none'})\n`,
   );
   for (const [unit, d] of Object.entries(report.decisions))
@@ -62,8 +62,8 @@ export function registerShrink(program: Command, io: CliIo): void {
     .argument('<run-dir>', 'a failing run record (local)')
     .option('--out <dir>', 'where tries and the minimal schedule go (default <run-dir>.shrink)')
     .option(
-      '--target <check[:Kind]>',
-      "the failure to keep (default: the run's first failing check and its subject kind)",
+      '--target <check[:Kind[:state]]>',
+      "the failure to keep (default: a known bug's signature in the run, else its first failing check and subject kind)",
     )
     .option('--tries <n>', 'tries per candidate (default 3)')
     .option('--k <k>', 'a candidate fails when k of the tries fail (default 2)')

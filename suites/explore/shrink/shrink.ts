@@ -15,7 +15,14 @@ import {
   type RunProgress,
   type ScheduleFile,
 } from '../../runner/index.js';
-import { failureSignatures, lastStates, type FailureSignature } from '../failures.js';
+import {
+  KNOWN_BUGS,
+  classifyFailures,
+  failureSignatures,
+  lastStates,
+  signatureKey,
+  type FailureSignature,
+} from '../failures.js';
 import { ddmin, kOfN, type TrialOutcome } from './ddmin.js';
 import { scheduleUnits, scheduleWith, shrinkSource, unitAtoms, SYNC_HAMMER } from './plan.js';
 
@@ -23,7 +30,7 @@ export interface ShrinkOptions {
   runDir: string;
   /** Where tries, shrink.json and the minimal schedule go. */
   outDir: string;
-  /** The failure to keep: `check` or `check:SubjectKind`; default the run's first failing error check. */
+  /** The failure to keep: `check[:SubjectKind[:state]]`; default a known bug's signature, else the first failing check. */
   target?: string;
   k: number;
   n: number;
@@ -52,7 +59,7 @@ export interface ShrinkReport {
   version: 1;
   source: string;
   scenario: string;
-  target: { check: string; subjectKind?: string };
+  target: { check: string; subjectKind?: string; state?: string };
   k: number;
   n: number;
   startedAt: string;
@@ -73,24 +80,34 @@ export interface ShrinkReport {
   tries: ShrinkTry[];
 }
 
-/** Parses `check[:SubjectKind]`, or takes the first failing error check of the verdict. */
-function targetOf(
-  spec: string | undefined,
-  failures: FailureSignature[],
-): { check: string; subjectKind?: string } {
+type Target = { check: string; subjectKind?: string; state?: string };
+
+/**
+ * Parses `check[:SubjectKind[:state]]`; by default the run's first failure that is a known bug (with its
+ * state), else its first failing error check with the subject kind.
+ */
+function targetOf(spec: string | undefined, failures: FailureSignature[]): Target {
   if (spec) {
-    const [check, subjectKind] = spec.split(':') as [string, string | undefined];
-    return subjectKind ? { check, subjectKind } : { check };
+    const [check, subjectKind, state] = spec.split(':') as [string, string | undefined, string | undefined];
+    return { check, ...(subjectKind ? { subjectKind } : {}), ...(state ? { state } : {}) };
   }
+  const known = classifyFailures(failures).find(
+    (f) =>
+      f.knownBug !== undefined &&
+      KNOWN_BUGS.some((b) => b.signatures.some((s) => signatureKey(s) === signatureKey(f.signature))),
+  );
+  if (known) return { ...known.signature };
   const first = failures[0];
   if (!first) throw new Error('the run has no failing check to keep');
   return { check: first.check, subjectKind: first.subjectKind };
 }
 
-const matches = (target: { check: string; subjectKind?: string }, failures: FailureSignature[]) =>
+const matches = (target: Target, failures: FailureSignature[]) =>
   failures.some(
     (f) =>
-      f.check === target.check && (target.subjectKind === undefined || f.subjectKind === target.subjectKind),
+      f.check === target.check &&
+      (target.subjectKind === undefined || f.subjectKind === target.subjectKind) &&
+      (target.state === undefined || f.state === target.state),
   );
 
 async function failuresOf(runDir: string): Promise<FailureSignature[]> {
@@ -226,7 +243,7 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
     report.minimal = minimal;
     if (!minimal) report.stoppedBy = options.signal?.aborted ? 'interrupted' : 'budget spent';
     const schedule = scheduleWith(source.schedule, kept, narrow);
-    schedule.description = `shrunk from ${source.meta.runId} (${source.scenario}): keeps ${target.check}${target.subjectKind ? ` on ${target.subjectKind}` : ''}`;
+    schedule.description = `shrunk from ${source.meta.runId} (${source.scenario}): keeps ${target.check}${target.subjectKind ? ` on ${target.subjectKind}` : ''}${target.state ? ` (${target.state})` : ''}`;
     report.schedulePath = join(options.outDir, 'minimal-schedule.json');
     await writeJsonFileAtomic(report.schedulePath, schedule);
     report.repro = options.reproFor(report.schedulePath);
