@@ -23,7 +23,7 @@ import {
 } from '../runner/index.js';
 import { computeRunCoverage, mergeCoverage } from './coverage/compute.js';
 import { allCells } from './coverage/model.js';
-import { classifyFailures, failureSignatures, lastStates } from './failures.js';
+import { classifyFailures, failureSignatures, subjectStates } from './failures.js';
 import { generateSchedule, type GeneratorState } from './generate.js';
 import { judgeExploration } from './gate.js';
 import {
@@ -153,7 +153,7 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
       }
       const events = [];
       for await (const event of readHistory(result.runDir)) if (event.type === 'watch') events.push(event);
-      const signatures = failureSignatures(result.verdict, lastStates(events));
+      const signatures = failureSignatures(result.verdict, subjectStates(events));
       durations.push(clock.monotonic() - runStarted);
       const entry: ExploreRunEntry = {
         index,

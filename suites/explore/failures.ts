@@ -48,24 +48,42 @@ export const KNOWN_BUGS: KnownBug[] = [
 
 export const signatureKey = (s: FailureSignature): string => `${s.check} ${s.subjectKind} ${s.state}`;
 
-/** Each subject's last state before its deletion, from the history. */
-export function lastStates(events: Iterable<HistoryEvent>): Map<string, string> {
-  const states = new Map<string, string>();
+/** A subject's state as of a history event id (its last state when no id is given); undefined if never seen. */
+export type SubjectStates = (subject: string, atEvent?: number) => string | undefined;
+
+/** Each subject's states over the history, to look up the state it was in when a check found a failure. */
+export function subjectStates(events: Iterable<HistoryEvent>): SubjectStates {
+  const timelines = new Map<string, { id: number; state: string }[]>();
   for (const event of events) {
     if (event.type !== 'watch' || event.verb === 'DELETED') continue;
     const state = event.object.status?.state;
-    states.set(`${event.kind}/${event.name}`, typeof state === 'string' && state !== '' ? state : 'new');
+    const subject = `${event.kind}/${event.name}`;
+    let timeline = timelines.get(subject);
+    if (!timeline) timelines.set(subject, (timeline = []));
+    timeline.push({ id: event.id, state: typeof state === 'string' && state !== '' ? state : 'new' });
   }
-  return states;
+  return (subject, atEvent) => {
+    const timeline = timelines.get(subject);
+    if (!timeline || timeline.length === 0) return undefined;
+    if (atEvent === undefined) return timeline[timeline.length - 1]?.state;
+    let found = timeline[0]?.state;
+    for (const point of timeline) if (point.id <= atEvent) found = point.state;
+    return found;
+  };
 }
 
-/** The failures of a verdict: every error check that is false, as signatures (distinct). */
-export function failureSignatures(verdict: Verdict, states: ReadonlyMap<string, string>): FailureSignature[] {
+/**
+ * The failures of a verdict: every error check that is false, as signatures (distinct). The state is the
+ * subject's state at the check's first evidence event: where a stuck object got stuck, not where it ended
+ * after the heal (a BBI stuck InProgress that completes after the heal is an InProgress failure).
+ */
+export function failureSignatures(verdict: Verdict, states: SubjectStates): FailureSignature[] {
   const out = new Map<string, FailureSignature>();
   for (const check of verdict.checks) {
     if (check.valid !== false || check.severity !== 'error') continue;
     const subjectKind = check.subject?.split('/')[0] ?? '-';
-    const state = check.subject ? (states.get(check.subject) ?? '-') : '-';
+    const first = check.evidence.length > 0 ? Math.min(...check.evidence) : undefined;
+    const state = check.subject ? (states(check.subject, first) ?? '-') : '-';
     const signature = { check: check.name, subjectKind, state };
     out.set(signatureKey(signature), signature);
   }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Verdict } from '../../record/index.js';
 import { HistoryStory } from '../oracles/index.js';
-import { classifyFailures, failureSignatures, lastStates } from './failures.js';
+import { classifyFailures, failureSignatures, subjectStates } from './failures.js';
 import { judgeExploration } from './gate.js';
 import { groupFailures, type ExploreRunEntry, type FailureGroup } from './summary.js';
 
@@ -13,12 +13,13 @@ const check = (
   valid: Verdict['valid'],
   subject?: string,
   severity: 'error' | 'warn' = 'error',
+  evidence: number[] = [],
 ) => ({
   name,
   valid,
   severity,
   message: '',
-  evidence: [],
+  evidence,
   ...(subject ? { subject } : {}),
 });
 
@@ -49,29 +50,35 @@ describe('failures and the explore gate', () => {
   it('turns false error checks into signatures with the subject state, and names known bugs', () => {
     const story = new HistoryStory();
     story.at(1000).bbi('bbi-1', 'bi-1', 'InProgress', 0);
+    const stuckAt = story.lastId;
     story.at(1000).systemBackup('sb-1', 'CreatingBackingImageBackups');
     story.at(2000).bbi('bbi-2', 'bi-2', 'Completed', 100);
     story.at(3000).remove('BackupBackingImage', 'bbi-2');
+    // After the heal the stuck BBI completes: the failure is still where it got stuck.
+    story.at(9000).bbi('bbi-1', 'bi-1', 'Completed', 100);
     const verdict: Verdict = {
       valid: false,
       checks: [
-        check('no-stuck-state', false, 'BackupBackingImage/bbi-1'),
+        check('no-stuck-state', false, 'BackupBackingImage/bbi-1', 'error', [stuckAt, story.lastId]),
         check('no-stuck-state', false, 'SystemBackup/sb-1'),
+        // Without evidence: the subject's last state.
+        check('bbi-completes', false, 'BackupBackingImage/bbi-1'),
         check('stored-bbi-kept', false, 'BackupBackingImage/bbi-2'),
         check('race-witness', false, 'BackupBackingImage/bbi-1', 'warn'),
         check('faults-fired', 'unknown'),
         check('progress-monotonic', true),
       ],
     };
-    const signatures = failureSignatures(verdict, lastStates(story.events));
+    const signatures = failureSignatures(verdict, subjectStates(story.events));
     assert.deepEqual(signatures, [
       { check: 'no-stuck-state', subjectKind: 'BackupBackingImage', state: 'InProgress' },
       { check: 'no-stuck-state', subjectKind: 'SystemBackup', state: 'CreatingBackingImageBackups' },
+      { check: 'bbi-completes', subjectKind: 'BackupBackingImage', state: 'Completed' },
       { check: 'stored-bbi-kept', subjectKind: 'BackupBackingImage', state: 'Completed' },
     ]);
     assert.deepEqual(
       classifyFailures(signatures).map((f) => f.knownBug),
-      ['longhorn#10740', 'longhorn#10740', 'list-error-as-empty'],
+      ['longhorn#10740', 'longhorn#10740', undefined, 'list-error-as-empty'],
     );
     // The SystemBackup stuck alone (no BBI stuck InProgress in the run) is not #10740: a new finding.
     assert.equal(classifyFailures([signatures[1]!])[0]?.knownBug, undefined);

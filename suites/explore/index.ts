@@ -22,7 +22,7 @@ export {
   KNOWN_BUGS,
   classifyFailures,
   failureSignatures,
-  lastStates,
+  subjectStates,
   signatureKey,
   type FailureSignature,
   type KnownBug,

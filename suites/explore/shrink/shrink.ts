@@ -19,7 +19,7 @@ import {
   KNOWN_BUGS,
   classifyFailures,
   failureSignatures,
-  lastStates,
+  subjectStates,
   signatureKey,
   type FailureSignature,
 } from '../failures.js';
@@ -113,7 +113,7 @@ const matches = (target: Target, failures: FailureSignature[]) =>
 async function failuresOf(runDir: string): Promise<FailureSignature[]> {
   const events: HistoryEvent[] = [];
   for await (const event of readHistory(runDir)) if (event.type === 'watch') events.push(event);
-  return failureSignatures(await readVerdict(runDir), lastStates(events));
+  return failureSignatures(await readVerdict(runDir), subjectStates(events));
 }
 
 export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
