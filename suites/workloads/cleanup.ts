@@ -1,6 +1,6 @@
 // Removes every CR a run created: objects carrying the run label (or, for an earlier run's leftovers, the
-// seed's tag in their names), plus the BackupBackingImages, Backups and BackupVolumes Longhorn made for the
-// run's backing images and volumes. Waits for them to go; a
+// seed's tag in their names), plus the BackupBackingImages, Backups, BackupVolumes and Snapshots Longhorn
+// made for the run's backing images and volumes. Waits for them to go; a
 // finalizer nobody removes any more (the simulator already stopped) is stripped only when allowed.
 import type { Clock } from '../../common/index.js';
 import { DELETE_CR_ONLY_LABEL, type LonghornKind } from '../../fixtures/crds/index.js';
@@ -62,6 +62,15 @@ async function ownedObjects(
     if (ours && !found.some((f) => f.object.metadata.name === object.metadata.name)) {
       found.push({ kind: 'Backup', object });
     }
+  }
+  // Longhorn's own snapshots of the run's volumes (a system backup takes one per volume) carry no run label;
+  // left behind, a later run with the same seed on the same environment trips over their names.
+  for (const object of await client.list('Snapshot')) {
+    const volume = String(object.spec?.volume ?? object.metadata.labels?.['longhornvolume'] ?? '');
+    const name = object.metadata.name;
+    const ours = volumes.has(volume) || named(volume);
+    if (ours && !found.some((f) => f.kind === 'Snapshot' && f.object.metadata.name === name))
+      found.push({ kind: 'Snapshot', object });
   }
   return found;
 }
