@@ -5,11 +5,13 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
+import { ENV_TOOL_NAMES } from '../../fixtures/local/index.js';
 import { chaosEnv, parseDuration } from '../../suites/harness/index.js';
 import { failureLines, runExplore, type ExploreSummary } from '../../suites/explore/index.js';
 import { PROFILES, progressWriter, resolveRunOptions } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../io.js';
 import { abortOnSignals } from './chaos-run.js';
+import { ensureTools } from './tools.js';
 
 export interface ExploreFlags {
   budget?: string;
@@ -74,10 +76,13 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
       `records: ${dir}\nrepro: lhchaos explore --budget ${Math.round(budgetMs / 1000)}s --longhorn ${resolved.longhorn} --seed ${resolved.seed}${bugs}${gate ? ' --profile explore' : ''}\n`,
   );
   const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
-  const signals = abortOnSignals(() =>
-    progress.note('interrupted: finishing the current run (faults heal), then the summary...'),
+  const signals = abortOnSignals(
+    () => progress.note('interrupted: finishing the current run (faults heal), then the summary...'),
+    () => progress.note('interrupted again: hurrying the teardown (processes get SIGKILL)...'),
   );
   try {
+    // A fresh machine: build what the runs start before the first one.
+    if (!resolved.envDir) await ensureTools(io, ENV_TOOL_NAMES, signals.signal);
     const { summary, exitCode } = await runExplore({
       budgetMs,
       seed: resolved.seed,
@@ -91,6 +96,7 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
       reproFor: (schedulePath, seed) =>
         `lhchaos run --env local --profile explore --seed ${seed} --longhorn ${resolved.longhorn}${bugs} --schedule ${schedulePath}`,
       signal: signals.signal,
+      hurry: signals.hurry,
       onRunStart: (index, name, targets) =>
         progress.note(`run ${index} ${name}: aiming at ${targets.join(', ')}`),
       onRunProgress: (p) => progress.update(p),

@@ -50,6 +50,8 @@ export interface ExploreOptions {
   /** The command line that repeats a run, given its schedule path and seed. */
   reproFor: (schedulePath: string, seed: number) => string;
   signal?: AbortSignal;
+  /** A second Ctrl-C: the current run's teardown hurries (processes get SIGKILL). */
+  hurry?: AbortSignal;
   clock?: Clock;
   onRunStart?: (index: number, name: string, targets: string[]) => void;
   onRunProgress?: (progress: RunProgress) => void;
@@ -133,6 +135,7 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
         timeFactor,
         repro,
         signal: options.signal,
+        hurry: options.hurry,
         clock,
         onProgress: options.onRunProgress,
         onLog: options.onLog,
