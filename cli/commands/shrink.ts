@@ -5,6 +5,7 @@ import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
+import { ENV_TOOL_NAMES } from '../../fixtures/local/index.js';
 import { resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { RECORD_FILES, readMeta, readVerdict } from '../../record/index.js';
 import { shrinkRun, type ShrinkReport } from '../../suites/explore/index.js';
@@ -12,6 +13,7 @@ import { parseDuration } from '../../suites/harness/index.js';
 import { progressWriter } from '../../suites/runner/index.js';
 import { setExitCode, type CliIo } from '../io.js';
 import { abortOnSignals } from './chaos-run.js';
+import { ensureTools } from './tools.js';
 
 interface ShrinkFlags {
   out?: string;
@@ -38,7 +40,11 @@ function printReport(io: CliIo, report: ShrinkReport, outDir: string): void {
       `parts: ${report.parts.before.length} -> ${report.parts.after.length} (${report.parts.after.join(', ') || 'none'})\n`,
   );
   for (const [unit, d] of Object.entries(report.decisions))
-    io.stdout.write(`  ${unit}: ${d.before} -> ${d.after} request(s)\n`);
+    io.stdout.write(
+      d.whole
+        ? `  ${unit}: ${d.before} request(s), kept whole, not narrowed\n`
+        : `  ${unit}: ${d.before} -> ${d.after} request(s)\n`,
+    );
   io.stdout.write(`${report.tries.length} tries in ${(report.elapsedMs / 60_000).toFixed(1)} min\n`);
   if (report.stoppedBy) io.stdout.write(`stopped: ${report.stoppedBy}\n`);
   if (report.schedulePath)
@@ -116,10 +122,13 @@ export function registerShrink(program: Command, io: CliIo): void {
         ].join(' ');
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`shrinking ${meta.runId} (${dirname(resolve(runDir))}) into ${outDir}\n`);
-      const signals = abortOnSignals(() =>
-        progress.note('interrupted: finishing the current try, keeping the smallest failing schedule...'),
+      const signals = abortOnSignals(
+        () =>
+          progress.note('interrupted: finishing the current try, keeping the smallest failing schedule...'),
+        () => progress.note('interrupted again: hurrying the teardown (processes get SIGKILL)...'),
       );
       try {
+        if (!flags.envDir) await ensureTools(io, ENV_TOOL_NAMES, signals.signal);
         const report = await shrinkRun({
           runDir: resolve(runDir),
           outDir,
@@ -131,6 +140,7 @@ export function registerShrink(program: Command, io: CliIo): void {
           envDir: flags.envDir,
           reproFor,
           signal: signals.signal,
+          hurry: signals.hurry,
           onLog: (m) => progress.note(m),
           onRunProgress: (p) => progress.update(p),
         });
