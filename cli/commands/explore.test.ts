@@ -4,18 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../program.js';
-
-async function cli(args: string[]): Promise<{ code: number; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  stdout.resume();
-  const code = await runCli(args, { stdout, stderr });
-  return { code, err };
-}
+import { runCliCaptured } from '../../test-support/cli.js';
 
 describe('lhchaos explore, shrink, run --schedule: usage errors exit 2 and name the bad input', () => {
   let dir: string;
@@ -58,9 +47,9 @@ describe('lhchaos explore, shrink, run --schedule: usage errors exit 2 and name 
   ];
   for (const [title, args, message] of cases) {
     it(title, async () => {
-      const { code, err } = await cli(args());
-      assert.equal(code, 2, err);
-      assert.match(err, message);
+      const { code, stderr } = await runCliCaptured(...args());
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, message);
     });
   }
 });
