@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, describeError, exitCodeOf } from '../common/index.js';
 import { registerCluster } from './commands/cluster.js';
+import { registerCoverage } from './commands/coverage.js';
 import { registerEnv } from './commands/env.js';
 import { registerExplore } from './commands/explore.js';
 import { registerProxy } from './commands/proxy.js';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
     registerReport,
     registerExplore,
     registerShrink,
+    registerCoverage,
     registerCluster,
   ]) {
     register(program, io);

@@ -34,6 +34,7 @@ describe('lhchaos explore, shrink, run --schedule: usage errors exit 2 and name 
     ['explore --profile nightly', () => ['explore', '--profile', 'nightly'], /--profile: explore takes only/],
     ['explore --seed x', () => ['explore', '--seed', 'x'], /--seed: expected an integer/],
     ['shrink a directory without a record', () => ['shrink', dir], /RUN_DIR: .* holds no faults\.jsonl/],
+    ['coverage of a directory without a record', () => ['coverage', dir], /DIR: .* holds no run record/],
     [
       'run --schedule with a bad field',
       () => ['run', '--schedule', join(dir, 'bad.json')],

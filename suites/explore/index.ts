@@ -8,6 +8,13 @@ export {
   CoverageTally,
 } from './coverage/compute.js';
 export {
+  coverageOfDir,
+  runRecordsIn,
+  sideBySide,
+  type CoverageGroup,
+  type SideBySideRow,
+} from './coverage/collect.js';
+export {
   FAULT_TYPES,
   KEY_CLASSES,
   allCells,
