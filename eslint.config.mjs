@@ -127,6 +127,7 @@ export default tseslint.config(
               group: [
                 '**/suites/runner/**',
                 '**/suites/harness/**',
+                '**/suites/explore/**',
                 '**/fixtures/local/**',
                 '**/fixtures/kind/index.js',
                 '**/fixtures/simulator/index.js',

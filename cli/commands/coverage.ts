@@ -2,7 +2,7 @@
 // exploration), each computed from the records, with one reachable set for all (suites/explore/README.md).
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import { coverageOfDir, sideBySide, type CoverageGroup } from '../../suites/explore/index.js';
+import type { CoverageGroup } from '../../suites/explore/index.js';
 import type { CliIo } from '../io.js';
 
 export function registerCoverage(program: Command, io: CliIo): void {
@@ -12,6 +12,8 @@ export function registerCoverage(program: Command, io: CliIo): void {
     .argument('<dir...>', 'a run record, a folder of run records, or an exploration directory')
     .option('--json', 'print JSON')
     .action(async (dirs: string[], flags: { json?: boolean }) => {
+      // Loaded here, not at the top: `lhchaos --help` must not pay for the coverage model.
+      const { coverageOfDir, sideBySide } = await import('../../suites/explore/index.js');
       const groups: CoverageGroup[] = [];
       for (const dir of dirs) {
         const group = await coverageOfDir(dir);

@@ -5,12 +5,8 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import { ENV_TOOL_NAMES } from '../../fixtures/local/index.js';
-import { chaosEnv, parseDuration } from '../../suites/harness/index.js';
-import { failureLines, runExplore, type ExploreSummary } from '../../suites/explore/index.js';
-import { PROFILES, progressWriter, resolveRunOptions } from '../../suites/runner/index.js';
+import type { ExploreSummary } from '../../suites/explore/index.js';
 import { setExitCode, type CliIo } from '../io.js';
-import { abortOnSignals } from './chaos-run.js';
 import { ensureTools } from './tools.js';
 
 export interface ExploreFlags {
@@ -27,7 +23,12 @@ export interface ExploreFlags {
 
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 
-function printSummary(io: CliIo, summary: ExploreSummary, dir: string): void {
+function printSummary(
+  io: CliIo,
+  summary: ExploreSummary,
+  dir: string,
+  failureLines: (summary: ExploreSummary) => string[],
+): void {
   const { coverage } = summary;
   io.stdout.write(
     `explored ${summary.runs.length} run(s) in ${minutes(summary.elapsedMs)}${summary.interrupted ? ' (interrupted)' : ''}; ` +
@@ -43,6 +44,17 @@ function printSummary(io: CliIo, summary: ExploreSummary, dir: string): void {
 
 /** The exploration as a command: shared by `lhchaos explore` and `lhchaos run --profile explore`. */
 export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Command): Promise<void> {
+  // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
+  const [{ ENV_TOOL_NAMES }, { chaosEnv, parseDuration }, { failureLines, runExplore }, runner, chaosRun] =
+    await Promise.all([
+      import('../../fixtures/local/index.js'),
+      import('../../suites/harness/index.js'),
+      import('../../suites/explore/index.js'),
+      import('../../suites/runner/index.js'),
+      import('./chaos-run.js'),
+    ]);
+  const { PROFILES, progressWriter, resolveRunOptions } = runner;
+  const { abortOnSignals } = chaosRun;
   const gate = flags.profile === 'explore';
   if (flags.profile !== undefined && !gate)
     throw new UsageError(
@@ -112,7 +124,7 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
       onLog: (message) => progress.note(message),
     });
     progress.done();
-    printSummary(io, summary, dir);
+    printSummary(io, summary, dir, failureLines);
     setExitCode(command, exitCode);
   } finally {
     signals.dispose();

@@ -10,7 +10,7 @@ import { resolveBehaviour } from '../../fixtures/simulator/behaviours.js';
 import { setExitCode, type CliIo } from '../io.js';
 
 /** The recorded bug set as edits of the version's defaults, so the same behaviour is rebuilt. */
-function bugEdits(version: string, recorded: string[]): string[] {
+export function bugEdits(version: string, recorded: string[]): string[] {
   const defaults = resolveBehaviour(version).bugs as string[];
   return [
     ...recorded.filter((b) => !defaults.includes(b)).map((b) => `+${b}`),

@@ -5,14 +5,10 @@ import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import { ENV_TOOL_NAMES } from '../../fixtures/local/index.js';
-import { resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { RECORD_FILES, readMeta, readVerdict } from '../../record/index.js';
-import { shrinkRun, type ShrinkReport } from '../../suites/explore/index.js';
-import { parseDuration } from '../../suites/harness/index.js';
-import { progressWriter } from '../../suites/runner/index.js';
+import type { ShrinkReport } from '../../suites/explore/index.js';
 import { setExitCode, type CliIo } from '../io.js';
-import { abortOnSignals } from './chaos-run.js';
+import { bugEdits } from './replay.js';
 import { ensureTools } from './tools.js';
 
 interface ShrinkFlags {
@@ -102,12 +98,7 @@ export function registerShrink(program: Command, io: CliIo): void {
       const k = count(flags.k, '--k', Math.min(2, n), 1);
       if (k > n) throw new UsageError(`--k: must not exceed --tries (${n}), got ${k}`);
       const outDir = resolve(flags.out ?? `${resolve(runDir)}.shrink`);
-      const bugs = meta.longhorn.bugs ?? [];
-      const defaults = resolveBehaviour(meta.longhorn.version).bugs as string[];
-      const edits = [
-        ...bugs.filter((b) => !defaults.includes(b)).map((b) => `+${b}`),
-        ...defaults.filter((b) => !bugs.includes(b)).map((b) => `-${b}`),
-      ];
+      const edits = bugEdits(meta.longhorn.version, meta.longhorn.bugs ?? []);
       const iterations = meta.scenarios[0]?.iterations;
       const reproFor = (schedulePath: string) =>
         [
@@ -120,6 +111,15 @@ export function registerShrink(program: Command, io: CliIo): void {
           ...(iterations !== undefined ? [`--iterations ${iterations}`] : []),
           `--schedule ${schedulePath}`,
         ].join(' ');
+      // Loaded here, once the flags and the record were found usable: `lhchaos --help` must not pay for them.
+      const [{ ENV_TOOL_NAMES }, { shrinkRun }, { parseDuration }, { progressWriter }, { abortOnSignals }] =
+        await Promise.all([
+          import('../../fixtures/local/index.js'),
+          import('../../suites/explore/index.js'),
+          import('../../suites/harness/index.js'),
+          import('../../suites/runner/index.js'),
+          import('./chaos-run.js'),
+        ]);
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`shrinking ${meta.runId} (${dirname(resolve(runDir))}) into ${outDir}\n`);
       const signals = abortOnSignals(
