@@ -17,7 +17,7 @@ function exploreAsRun(io: CliIo, flags: RunFlags, command: Command): Promise<voi
       ['--scenario', (flags.scenario?.length ?? 0) > 0],
       ['--schedule', flags.schedule !== undefined],
       ['--iterations', flags.iterations !== undefined],
-      ['--co-load', flags.coLoad === true],
+      ['--co-load', flags.coLoad !== undefined && flags.coLoad !== false],
     ] as const
   ).find(([, given]) => given);
   if (unsupported)
