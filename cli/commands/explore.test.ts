@@ -32,7 +32,7 @@ describe('lhchaos explore, shrink, run --schedule: usage errors exit 2 and name 
     ['explore --budget soon', () => ['explore', '--budget', 'soon'], /--budget: expected a duration/],
     ['explore --max-runs 0', () => ['explore', '--max-runs', '0'], /--max-runs: expected a positive integer/],
     ['explore --profile nightly', () => ['explore', '--profile', 'nightly'], /--profile: explore takes only/],
-    ['explore --seed x', () => ['explore', '--seed', 'x'], /--seed: expected an integer/],
+    ['explore --seed x', () => ['explore', '--seed', 'x'], /--seed: expected a whole number from 0 to/],
     ['shrink a directory without a record', () => ['shrink', dir], /RUN_DIR: .* holds no faults\.jsonl/],
     ['coverage of a directory without a record', () => ['coverage', dir], /DIR: .* holds no run record/],
     [
