@@ -45,6 +45,11 @@ describe('lhchaos explore, shrink, run --schedule: usage errors exit 2 and name 
       () => ['run', '--schedule', join(dir, 'good.json'), '--scenario', 'partial-sync'],
       /--schedule: give either --schedule or --scenario/,
     ],
+    [
+      'run --profile explore --co-load fail',
+      () => ['run', '--profile', 'explore', '--co-load', 'fail'],
+      /--co-load: not with --profile explore/,
+    ],
   ];
   for (const [title, args, message] of cases) {
     it(title, async () => {
