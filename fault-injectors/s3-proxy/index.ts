@@ -170,6 +170,7 @@ function closeServer(server: net.Server): Promise<void> {
 export { ProxyClient, type ProxyClientOptions } from './client.js';
 export { ProxyApiError } from './api-error.js';
 export { parseRule } from './schema.js';
+export { regexSource } from './rules/fields.js';
 export { globToRegExp } from './glob.js';
 export { comparableDecisions } from './decision.js';
 export { registerRule, registeredRuleTypes } from './rules/index.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError, writeJsonFileAtomic } from '../../common/index.js';
-import { parseRule, S3_OPERATIONS } from '../../fault-injectors/index.js';
+import { parseRule, regexSource, S3_OPERATIONS } from '../../fault-injectors/index.js';
 import type { RuleSpec, S3Operation } from '../../fault-injectors/s3-proxy/types.js';
 import { SCENARIOS, type ReactiveTrigger, type Scenario, type TriggerCondition } from './scenarios.js';
 
@@ -64,17 +64,6 @@ export interface ScheduleFile {
 const name = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'lower-case letters, digits and -, at most 40 characters');
-const regex = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
 const trigger = z.discriminatedUnion('on', [
   z.strictObject({ kind: z.enum(['BackupBackingImage', 'SystemBackup']), on: z.literal('created') }),
   z.strictObject({
@@ -85,9 +74,9 @@ const trigger = z.discriminatedUnion('on', [
 ]);
 const atom = z.strictObject({
   op: z.enum(S3_OPERATIONS),
-  key: regex,
+  key: regexSource,
   ordinal: z.number().int().positive().optional(),
-  subject: regex.optional(),
+  subject: regexSource.optional(),
 });
 const scheduleRule = z.strictObject({
   arm: z.union([z.literal('faults'), trigger]),

@@ -7,25 +7,27 @@ import { S3_OPERATIONS, type RuleLimits, type RuleMatch } from '../types.js';
 export const nonNegative = z.number().finite().nonnegative();
 export const positive = z.number().finite().positive();
 
+/** The source of a JavaScript regular expression (also what schedule files match keys with). */
+export const regexSource = z
+  .string()
+  .min(1)
+  .refine(
+    (source) => {
+      try {
+        new RegExp(source);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression' },
+  );
+
 const match = z.strictObject({
   operations: z.array(z.enum(S3_OPERATIONS)).optional(),
   bucket: z.string().min(1).optional(),
   key: z.string().min(1).optional(),
-  keyRegex: z
-    .string()
-    .min(1)
-    .refine(
-      (source) => {
-        try {
-          new RegExp(source);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { message: 'not a valid regular expression' },
-    )
-    .optional(),
+  keyRegex: regexSource.optional(),
 });
 
 const common = {
