@@ -190,6 +190,17 @@ export interface ScenarioInfo {
   faultClass?: FaultClass;
 }
 
+/** A part of the system under test, and whether it ran as Longhorn's own code or as this project's model. */
+export interface Component {
+  /** `longhorn-manager`, `backing-image-manager`, `backupstore`. */
+  name: string;
+  kind: 'real' | 'model';
+  /** The build that ran: a Longhorn version, a Go module version, or the model's behaviour set. */
+  version: string;
+  /** Why this build stands for the run's Longhorn version, when it is another one. */
+  note?: string;
+}
+
 export interface RunMeta {
   runId: string;
   seed: number;
@@ -206,6 +217,10 @@ export interface RunMeta {
     bugs?: string[];
   };
   tools: Record<string, string>;
+  /** What ran as Longhorn's own code and what as the model; absent in records written before it existed. */
+  components?: Component[];
+  /** Logs of the system under test kept in the record, relative to the run directory (e.g. `logs/bim-node-1-disk-1.log`). */
+  logs?: string[];
   scenarios: ScenarioInfo[];
   /** Factor applied to Longhorn's timings by the simulator (1 on a real cluster). */
   timeFactor: number;

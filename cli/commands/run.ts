@@ -28,7 +28,15 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--seed <n>', 'the seed every random choice derives from (default: random, printed)')
     .option('--iterations <n>', 'system backups per scenario in the faults phase')
     .option('--duration <d>', 'wall-clock budget, e.g. 90s, 15m, 2h (default: the profile budget)')
-    .option('--longhorn <version>', 'Longhorn version (local: simulator behaviour v1.8.1 | v1.9.0 | v1.10.2)')
+    .option(
+      '--longhorn <version>',
+      'Longhorn version (local: v1.8.1 | v1.9.0 | v1.9.2 | v1.10.2; the manager is simulated)',
+    )
+    .option(
+      '--bim <kind>',
+      "local: real (Longhorn's own backing-image-manager and backupstore; the default where a build runs here: " +
+        'v1.8.1, and v1.9.2 for v1.9.0 and v1.9.2) or model',
+    )
     .option('--sim-bugs <edits>', 'simulator bug switches, e.g. +regress-progress,-list-error-as-empty')
     .option('--scenario <name...>', 'scenarios to play (default: the profile list)')
     .option('--out <dir>', 'run records go to DIR/<run-id> (default reports/out)')

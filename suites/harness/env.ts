@@ -14,6 +14,8 @@ export interface ChaosEnv {
   iterations?: number;
   durationMs?: number;
   longhorn?: string;
+  /** Local: Longhorn's own backing-image-manager (`real`) or the model's (`model`). */
+  bim?: string;
   simBugs: string[];
   outDir?: string;
   timeFactor?: number;
@@ -71,6 +73,7 @@ export function readChaosEnv(source: Source = process.env): ChaosEnv {
       ? parseDuration(source.LHCHAOS_DURATION, 'LHCHAOS_DURATION')
       : undefined,
     longhorn: source.LHCHAOS_LONGHORN || undefined,
+    bim: source.LHCHAOS_BIM || undefined,
     simBugs: (source.LHCHAOS_SIM_BUGS ?? '')
       .split(',')
       .map((s) => s.trim())

@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/index.js';
+import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
 import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { parseDuration, type ChaosEnv } from '../harness/index.js';
 import { profileByName } from './profiles.js';
@@ -18,6 +19,7 @@ export interface RunFlags {
   iterations?: string;
   duration?: string;
   longhorn?: string;
+  bim?: string;
   simBugs?: string;
   scenario?: string[];
   out?: string;
@@ -53,6 +55,8 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
     `--seed ${options.seed}`,
   ];
   if (options.env === 'local' || options.longhorn !== 'unknown') parts.push(`--longhorn ${options.longhorn}`);
+  if (options.env === 'local' && options.bim !== defaultBim(options.longhorn))
+    parts.push(`--bim ${options.bim}`);
   if (options.simBugs.length > 0) parts.push(`--sim-bugs ${options.simBugs.join(',')}`);
   const defaultScenarios = options.profile.scenarios.join(',');
   if (options.scenarios.map((s) => s.name).join(',') !== defaultScenarios) {
@@ -66,6 +70,11 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
     parts.push(`--cluster-dir ${options.clusterDir}`);
   if (options.coLoad) parts.push('--co-load');
   return parts.join(' ');
+}
+
+/** Longhorn's own backing-image-manager wherever a build of it runs here; the model elsewhere. */
+export function defaultBim(longhorn: string): 'real' | 'model' {
+  return realBackingImageManagerFor(longhorn) ? 'real' : 'model';
 }
 
 export function resolveRunOptions(
@@ -88,14 +97,26 @@ export function resolveRunOptions(
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const bimRaw = flags.bim ?? env.bim;
+  let bim: 'real' | 'model' = 'model';
   if (envName === 'local') {
     if (!(LONGHORN_VERSIONS as readonly string[]).includes(longhorn)) {
       throw new UsageError(
         `--longhorn: '${longhorn}' has no simulated behaviour; valid: ${LONGHORN_VERSIONS.join(', ')}`,
       );
     }
+    if (bimRaw !== undefined && bimRaw !== 'real' && bimRaw !== 'model') {
+      throw new UsageError(`--bim: expected real or model, got '${bimRaw}'`);
+    }
+    bim = bimRaw ?? defaultBim(longhorn);
+    if (bim === 'real' && !realBackingImageManagerFor(longhorn)) {
+      throw new UsageError(
+        `--bim real: no build of Longhorn's backing-image-manager stands for ${longhorn} here ` +
+          '(the Go module proxy does not serve one); use --bim model',
+      );
+    }
     try {
-      resolveBehaviour(longhorn, simBugs);
+      resolveBehaviour(longhorn, simBugs, { realBackingImageManager: bim === 'real' });
     } catch (error) {
       throw new UsageError(`--sim-bugs: ${(error as Error).message.replace(/^--bugs: /, '')}`);
     }
@@ -103,6 +124,7 @@ export function resolveRunOptions(
     if (simBugs.length > 0)
       throw new UsageError('--sim-bugs: only for --env local (a real Longhorn has no bug switches)');
     if (flags.envDir) throw new UsageError('--env-dir: only for --env local');
+    if (bimRaw !== undefined) throw new UsageError('--bim: only for --env local (a cluster runs its own)');
   }
   if (envName === 'local' && flags.clusterDir) throw new UsageError('--cluster-dir: only for --env kube');
   const names =
@@ -138,6 +160,7 @@ export function resolveRunOptions(
     iterations,
     durationMs,
     longhorn,
+    bim,
     simBugs,
     outDir: flags.out ?? env.outDir ?? 'reports/out',
     timeFactor,

@@ -41,6 +41,8 @@ export interface ChaosRunOptions {
   iterations?: number;
   durationMs?: number;
   longhorn: string;
+  /** Local: Longhorn's own backing-image-manager (`real`) or the model's; ignored on a cluster. */
+  bim?: 'real' | 'model';
   simBugs: string[];
   outDir: string;
   timeFactor?: number;
@@ -121,7 +123,13 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   options.hurry?.addEventListener('abort', onHurry, { once: true });
   const random = new SeededRandom(options.seed);
   const timeFactor = options.timeFactor ?? (options.env === 'local' ? options.profile.timeFactor : 1);
-  const stallWindowMs = Math.round(options.profile.stallWindowT * 1000 * timeFactor);
+  const realBim = options.env === 'local' && options.bim === 'real';
+  // The stall window is in Longhorn seconds. Longhorn's own backing-image-manager runs in Longhorn's
+  // real time whatever the time factor (a BackupCreate that waits for the store lock behind another
+  // upload stays New for tens of seconds on a loaded machine): with it, the window is not scaled down.
+  const stallWindowMs = Math.round(
+    options.profile.stallWindowT * 1000 * (realBim ? Math.max(1, timeFactor) : timeFactor),
+  );
   const iterations = options.iterations ?? options.profile.iterations;
   const meta: RunMeta = {
     runId,
@@ -161,6 +169,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         ? await openLocalTarget({
             envDir: options.envDir,
             longhorn: options.longhorn,
+            bim: options.bim ?? 'model',
+            runDir,
             simBugs: options.simBugs,
             seed: options.seed,
             timeFactor,
@@ -195,6 +205,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
           });
     meta.longhorn = target.longhorn;
     meta.tools = target.tools;
+    meta.components = target.components;
+    if (target.logs.length > 0) meta.logs = target.logs;
     await writer.writeMeta(meta);
     const client = new LonghornClient(target.kubeConfig, target.namespace);
     // Undo in reverse: proxy healed last-resort, then the run's CRs, then (earlier) the target itself.

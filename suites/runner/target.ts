@@ -19,10 +19,13 @@ import {
   startLocalEnvironment,
   stopLocalEnvironment,
   type EnvJson,
+  type ProcessHost,
 } from '../../fixtures/local/index.js';
 import { KeepAliveKubeConfig } from '../../fixtures/crds/index.js';
+import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
 import { startSimulator, type LonghornVersion, type SimLogLine } from '../../fixtures/simulator/index.js';
-import type { RunMeta } from '../../record/index.js';
+import type { Component, RunMeta } from '../../record/index.js';
+import { bimLogsOf, keepLogs, realDiskManagers, type KeptLog } from './real-bim.js';
 import type { TaskStack } from './tasks.js';
 
 export interface StoreAccess {
@@ -49,6 +52,10 @@ export interface RunTarget {
   longhorn: RunMeta['longhorn'];
   timeFactor: number;
   tools: Record<string, string>;
+  /** What runs as Longhorn's own code and what as the model. */
+  components: Component[];
+  /** Logs of the system under test copied into the record at teardown (relative to the run directory). */
+  logs: string[];
   /** The environment directory in local mode. */
   envDir?: string;
   /** Local: the environment is the run's own (it ends with the run; its objects need no cleanup). */
@@ -65,6 +72,10 @@ export interface LocalTargetOptions {
   onEnvironmentDir?: (dir: string, owned: boolean) => Promise<void>;
   signal?: AbortSignal;
   longhorn: string;
+  /** Longhorn's own backing-image-manager (real) or the model's. */
+  bim: 'real' | 'model';
+  /** The run directory: the system under test's logs are copied under it at teardown. */
+  runDir: string;
   simBugs: string[];
   seed: number;
   timeFactor: number;
@@ -97,9 +108,22 @@ export async function readReusedEnvironment(envDir: string): Promise<EnvJson> {
 
 export async function openLocalTarget(options: LocalTargetOptions): Promise<RunTarget> {
   const progress = options.onProgress ?? (() => {});
+  const realBim = options.bim === 'real' ? realBackingImageManagerFor(options.longhorn) : undefined;
+  if (options.bim === 'real' && !realBim) {
+    throw new UsageError(`--bim real: no real backing-image-manager stands for ${options.longhorn}`);
+  }
   let env: EnvJson;
+  let host: ProcessHost | undefined;
   if (options.envDir) {
     env = await readReusedEnvironment(options.envDir);
+    const running = env.backingImageManagers?.version;
+    if (realBim && running !== realBim.version) {
+      throw new UsageError(
+        `--env-dir ${env.dir}: --longhorn ${options.longhorn} needs Longhorn's backing-image-manager ` +
+          `${realBim.version}, and the environment runs ${running ?? 'none'}; start one with ` +
+          `\`lhchaos env up --bim ${realBim.version}\`, or use --bim model`,
+      );
+    }
     await options.onEnvironmentDir?.(env.dir, false);
   } else {
     // Environments of earlier runs whose runner and watchdog are both gone (a killed machine, a kill of
@@ -110,15 +134,25 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     let stop = (hurry: AbortSignal) => stopLocalEnvironment(dir, { keep: false, hurry }).then(() => {});
     options.tasks.defer('stop the private local environment', (hurry) => stop(hurry));
     await options.onEnvironmentDir?.(dir, true);
-    progress(`starting a private local environment in ${dir} (it ends with this run)`);
+    progress(
+      `starting a private local environment in ${dir} (it ends with this run)` +
+        (realBim ? ` with Longhorn's backing-image-manager ${realBim.version}` : ''),
+    );
     const local = await startLocalEnvironment({
       dir,
       lifetime: 'tied',
       onProgress: progress,
       signal: options.signal,
+      backingImageManagers: realBim ? { version: realBim.version } : undefined,
     });
     stop = (hurry) => local.stop({ keep: false, hurry });
     env = local.env;
+    host = local.host;
+  }
+  // Registered after the environment's own teardown, so it runs before it: the logs are still there.
+  const kept: KeptLog[] = realBim ? await bimLogsOf(env, options.runDir) : [];
+  if (kept.length > 0) {
+    options.tasks.defer('copy the backing-image-manager logs into the run record', () => keepLogs(kept));
   }
   progress('starting the fault proxy in front of MinIO');
   const proxy = await startS3Proxy({
@@ -147,8 +181,24 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     timeFactor: options.timeFactor,
     control: { host: '127.0.0.1', port: 0 },
     log: options.onSimulatorLog,
+    backingImageManagers: realBim ? realDiskManagers(env, host) : undefined,
   });
   options.tasks.defer('stop the simulator', () => simulator.stop());
+  const backupstore = env.backingImageManagers?.backupstore ?? 'unknown';
+  const components: Component[] = [
+    { name: 'longhorn-manager', kind: 'model', version: simulator.behaviour.version },
+    realBim
+      ? {
+          name: 'backing-image-manager',
+          kind: 'real',
+          version: realBim.version,
+          ...(realBim.note ? { note: realBim.note } : {}),
+        }
+      : { name: 'backing-image-manager', kind: 'model', version: simulator.behaviour.version },
+    realBim
+      ? { name: 'backupstore', kind: 'real', version: backupstore }
+      : { name: 'backupstore', kind: 'model', version: simulator.behaviour.version },
+  ];
   return {
     env: 'local',
     kubeConfig: kubeConfigFor(env),
@@ -158,11 +208,13 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     proxyDataUrl: proxy.dataUrl,
     clusterFaults: simulatorClusterFaults(simulator.controlUrl),
     store: { ...env.s3 },
-    backingImageUrl: 'http://backing-images.lhchaos.invalid/image.raw',
+    backingImageUrl: simulator.backingImageUrl,
     backupTargetURL: env.backupTargetURL,
     longhorn: { version: simulator.behaviour.version, simulated: true, bugs: [...simulator.behaviour.bugs] },
     timeFactor: options.timeFactor,
     tools: { ...env.tools },
+    components,
+    logs: kept.map((log) => log.relative),
     envDir: env.dir,
     envOwned: options.envDir === undefined,
   };
@@ -222,5 +274,10 @@ export function openKubeTarget(options: KubeTargetOptions): RunTarget {
     longhorn: { version: options.longhornVersion ?? 'unknown', simulated: false },
     timeFactor: 1,
     tools: {},
+    components: [
+      { name: 'longhorn-manager', kind: 'real', version: options.longhornVersion ?? 'unknown' },
+      { name: 'backing-image-manager', kind: 'real', version: options.longhornVersion ?? 'unknown' },
+    ],
+    logs: [],
   };
 }
