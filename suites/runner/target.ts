@@ -51,6 +51,8 @@ export interface RunTarget {
   backupTargetURL: string;
   longhorn: RunMeta['longhorn'];
   timeFactor: number;
+  /** The time factor of the backing-image-manager: 1 when Longhorn's own runs (real time). */
+  bimTimeFactor: number;
   tools: Record<string, string>;
   /** What runs as Longhorn's own code and what as the model. */
   components: Component[];
@@ -212,6 +214,7 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     backupTargetURL: env.backupTargetURL,
     longhorn: { version: simulator.behaviour.version, simulated: true, bugs: [...simulator.behaviour.bugs] },
     timeFactor: options.timeFactor,
+    bimTimeFactor: realBim ? 1 : options.timeFactor,
     tools: { ...env.tools },
     components,
     logs: kept.map((log) => log.relative),
@@ -273,6 +276,7 @@ export function openKubeTarget(options: KubeTargetOptions): RunTarget {
       options.backupTargetURL ?? `s3://${options.store.bucket}@${options.store.region}/backupstore`,
     longhorn: { version: options.longhornVersion ?? 'unknown', simulated: false },
     timeFactor: 1,
+    bimTimeFactor: 1,
     tools: {},
     components: [
       { name: 'longhorn-manager', kind: 'real', version: options.longhornVersion ?? 'unknown' },
