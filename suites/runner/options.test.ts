@@ -27,6 +27,41 @@ describe('resolveRunOptions and reproCommand', () => {
     assert.equal(reproCommand(again), repro);
   });
 
+  it("--bim: Longhorn's own backing-image-manager wherever a build runs here, else the model", () => {
+    const env = readChaosEnv({});
+    assert.equal(resolveRunOptions({}, env).bim, 'real');
+    assert.equal(resolveRunOptions({ longhorn: 'v1.9.0' }, env).bim, 'real');
+    assert.equal(resolveRunOptions({ longhorn: 'v1.9.2' }, env).bim, 'real');
+    assert.equal(resolveRunOptions({ longhorn: 'v1.10.2' }, env).bim, 'model');
+    assert.equal(resolveRunOptions({}, readChaosEnv({ LHCHAOS_BIM: 'model' })).bim, 'model');
+    const model = resolveRunOptions({ seed: '5', bim: 'model' }, env);
+    assert.equal(
+      reproCommand(model),
+      'lhchaos run --env local --profile smoke --seed 5 --longhorn v1.8.1 --bim model',
+    );
+    assert.doesNotMatch(reproCommand(resolveRunOptions({ seed: '5' }, env)), /--bim/);
+    assert.doesNotMatch(reproCommand(resolveRunOptions({ seed: '5', longhorn: 'v1.10.2' }, env)), /--bim/);
+    // A run built without `bim` (the self-tests) ran the model: its repro says so.
+    assert.match(reproCommand({ ...model, bim: undefined }), /--bim model$/);
+    assert.throws(() => resolveRunOptions({ bim: 'fake' }, env), /--bim: expected real or model, got 'fake'/);
+    assert.throws(
+      () => resolveRunOptions({ longhorn: 'v1.10.2', bim: 'real' }, env),
+      /--bim real: no build of Longhorn's backing-image-manager stands for v1\.10\.2/,
+    );
+    assert.throws(
+      () => resolveRunOptions({ simBugs: '-skip-progress-when-exists' }, env),
+      /--sim-bugs: 'skip-progress-when-exists' is a switch of the model's backing-image-manager.*--bim model/,
+    );
+    assert.equal(
+      resolveRunOptions({ simBugs: '-skip-progress-when-exists', bim: 'model' }, env).bim,
+      'model',
+    );
+    assert.throws(
+      () => resolveRunOptions({ env: 'kube', bim: 'real' }, env, {}),
+      /--bim: only for --env local/,
+    );
+  });
+
   it('takes settings from LHCHAOS_* when no flag is given, flags win', () => {
     const env = readChaosEnv({ LHCHAOS_SEED: '7', LHCHAOS_LONGHORN: 'v1.9.0', LHCHAOS_PROFILE: 'repro' });
     const fromEnv = resolveRunOptions({}, env);

@@ -55,8 +55,9 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
     `--seed ${options.seed}`,
   ];
   if (options.env === 'local' || options.longhorn !== 'unknown') parts.push(`--longhorn ${options.longhorn}`);
-  if (options.env === 'local' && options.bim !== defaultBim(options.longhorn))
-    parts.push(`--bim ${options.bim}`);
+  // A run without `bim` ran the model (runChaos's default), which is not the CLI's default everywhere.
+  const bim = options.bim ?? 'model';
+  if (options.env === 'local' && bim !== defaultBim(options.longhorn)) parts.push(`--bim ${bim}`);
   if (options.simBugs.length > 0) parts.push(`--sim-bugs ${options.simBugs.join(',')}`);
   const defaultScenarios = options.profile.scenarios.join(',');
   if (options.scenarios.map((s) => s.name).join(',') !== defaultScenarios) {

@@ -14,6 +14,8 @@ import {
 
 export interface DriveOptions {
   longhorn: string;
+  /** Longhorn's own backing-image-manager or the model's (default: the model, which has the bug switches). */
+  bim?: 'real' | 'model';
   seed: number;
   scenarios: string[];
   simBugs?: string[];
@@ -35,6 +37,7 @@ export async function drive(options: DriveOptions): Promise<ChaosRunResult & { c
     seed: options.seed,
     iterations: options.iterations,
     longhorn: options.longhorn,
+    bim: options.bim,
     simBugs: options.simBugs ?? [],
     outDir,
     signal: options.signal,
