@@ -47,7 +47,10 @@ async function oneRun(
   outDir: string,
 ): Promise<RunRow> {
   const started = performance.now();
-  const run = await drive({ longhorn, bim, seed, scenarios: ['partial-sync'], outDir });
+  // One folder per job: run ids are time and seed, and two jobs of one seed may start in the same second.
+  const jobDir = join(outDir, `${longhorn}-${bim}-s${seed}`);
+  await mkdir(jobDir, { recursive: true });
+  const run = await drive({ longhorn, bim, seed, scenarios: ['partial-sync'], outDir: jobDir });
   const seconds = (performance.now() - started) / 1000;
   const failed = run.verdict.checks.filter((c) => c.valid === false && c.severity === 'error');
   const stuckBbi = failed.some(
