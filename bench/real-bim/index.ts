@@ -97,7 +97,11 @@ async function envAndMemory() {
   const dir = await mkdtemp(join(tmpdir(), 'lhchaos-bench-bim-'));
   try {
     const started = performance.now();
-    const local = await startLocalEnvironment({ dir, backingImageManagers: { version: 'v1.8.1' } });
+    const local = await startLocalEnvironment({
+      dir,
+      lifetime: 'tied',
+      backingImageManagers: { version: 'v1.8.1' },
+    });
     const upSeconds = (performance.now() - started) / 1000;
     const rss = async (pid: number) => {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -125,7 +129,7 @@ async function envAndMemory() {
         {
           binary: bims.binary,
           dataSourceLog: join(dir, 'logs', `${disk.process}.data-source.log`),
-          restart: () => restartBackingImageManagerProcess(dir, disk.process),
+          restart: () => restartBackingImageManagerProcess(dir, disk.process, { host: local.host }),
         },
       );
       const idle = await rss(pid);
