@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Before `npm test`: the report and UI tests drive Debian's Chromium, and Longhorn's backing-image-manager runs
-// `qemu-img` (Debian's qemu-utils) for every backup. On a fresh Debian machine as root we install what is
-// missing (as .ci/run does); anywhere else we stop with the command to run, rather than fail tests later.
+// Before `npm test` and its tool builds: the report and UI tests drive Debian's Chromium, Longhorn's
+// backing-image-manager runs `qemu-img` (Debian's qemu-utils) for every backup, and the longhorn engine CLI
+// is built with cgo against libqcow. On a fresh Debian machine as root we install what is missing (as
+// .ci/run does); anywhere else we stop with the command to run, rather than fail tests later.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -9,6 +10,10 @@ import { existsSync } from 'node:fs';
 const NEEDED = [
   { file: '/usr/bin/chromium', pkg: 'chromium' },
   { file: '/usr/bin/qemu-img', pkg: 'qemu-utils' },
+  // The longhorn engine CLI is built with cgo against libqcow (fixtures/toolchain, longhorn-engine).
+  { file: '/usr/bin/gcc', pkg: 'gcc' },
+  { file: '/usr/include/libqcow.h', pkg: 'libqcow-dev' },
+  { file: '/usr/include/zlib.h', pkg: 'zlib1g-dev' },
 ];
 
 const missing = NEEDED.filter((n) => !existsSync(n.file));
