@@ -138,8 +138,38 @@ export interface LogEvent extends EventBase {
   fields?: Record<string, unknown>;
 }
 
+/**
+ * A Kubernetes event a real Longhorn controller emitted (the embedded environment's real
+ * longhorn-manager: fixtures/manager-harness keeps them, the runner records them as they come). They say
+ * what a controller decided and why, e.g. a BackupBackingImage's move to Completed or Error.
+ */
+export interface KubeEventRecord extends EventBase {
+  type: 'kube-event';
+  /** The controller that emitted it, e.g. `longhorn-backup-backing-image-controller`. */
+  component: string;
+  /** `Normal` or `Warning`. */
+  eventType: string;
+  reason: string;
+  message: string;
+  /** The object the event is about. */
+  involved: { kind: string; name: string; namespace?: string; uid?: string };
+  /** client-go's event recorder counts repeats of an event into one: `update` is such a repeat. */
+  action: 'create' | 'update';
+  count: number;
+  /** Epoch milliseconds at which the manager's event sink received it. */
+  emittedAt: number;
+}
+
 export type HistoryEvent =
-  WatchEvent | GapEvent | OpEvent | RuleEvent | FaultEvent | PhaseEvent | StoreEvent | LogEvent;
+  | WatchEvent
+  | GapEvent
+  | OpEvent
+  | RuleEvent
+  | FaultEvent
+  | PhaseEvent
+  | StoreEvent
+  | LogEvent
+  | KubeEventRecord;
 
 /** An event before the history gives it an id and times. */
 export type NewEvent = HistoryEvent extends infer E
@@ -233,4 +263,6 @@ export interface RunMeta {
    */
   environment?: { dir: string; owned: boolean };
   coLoad?: { exitCode: number; thresholdsBreached: boolean; summaryFile?: string };
+  /** `spec.pollInterval` of BackupTarget default at the start of the run (scenarios may set their own). */
+  pollInterval?: string;
 }

@@ -17,6 +17,8 @@ export interface ChaosEnv {
   /** Local: Longhorn's own backing-image-manager (`real`) or the model's (`model`). */
   bim?: string;
   simBugs: string[];
+  /** Local: `real` (longhorn-manager's own controllers) or `model` (the simulator's). */
+  manager?: string;
   outDir?: string;
   timeFactor?: number;
   /** Kube mode: the in-cluster proxy's control URL and MinIO reached directly (not through the proxy). */
@@ -78,6 +80,7 @@ export function readChaosEnv(source: Source = process.env): ChaosEnv {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    manager: source.LHCHAOS_MANAGER || undefined,
     outDir: source.LHCHAOS_OUT || undefined,
     timeFactor: positive(source, 'LHCHAOS_TIME_FACTOR'),
     proxyControlUrl: source.LHCHAOS_PROXY_CONTROL_URL || undefined,

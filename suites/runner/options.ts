@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/index.js';
 import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
+import { isRealManagerVersion, REAL_MANAGER_VERSIONS } from '../../fixtures/local/index.js';
 import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/index.js';
 import { parseDuration, type ChaosEnv } from '../harness/index.js';
 import { profileByName } from './profiles.js';
@@ -21,6 +22,7 @@ export interface RunFlags {
   longhorn?: string;
   bim?: string;
   simBugs?: string;
+  manager?: string;
   scenario?: string[];
   out?: string;
   envDir?: string;
@@ -59,6 +61,8 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
   const bim = options.bim ?? 'model';
   if (options.env === 'local' && bim !== defaultBim(options.longhorn)) parts.push(`--bim ${bim}`);
   if (options.simBugs.length > 0) parts.push(`--sim-bugs ${options.simBugs.join(',')}`);
+  if (options.env === 'local' && (options.manager ?? 'model') !== defaultManager(options.longhorn))
+    parts.push(`--manager ${options.manager ?? 'model'}`);
   const defaultScenarios = options.profile.scenarios.join(',');
   if (options.scenarios.map((s) => s.name).join(',') !== defaultScenarios) {
     parts.push(...options.scenarios.map((s) => `--scenario ${s.name}`));
@@ -71,6 +75,39 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
     parts.push(`--cluster-dir ${options.clusterDir}`);
   if (options.coLoad) parts.push('--co-load');
   return parts.join(' ');
+}
+
+/** Local runs use longhorn-manager's own controllers where this project builds them (v1.8.1, v1.9.0). */
+export function defaultManager(longhorn: string): 'real' | 'model' {
+  return isRealManagerVersion(longhorn) ? 'real' : 'model';
+}
+
+function resolveManager(
+  flag: string | undefined,
+  longhorn: string,
+  simBugs: string[],
+  timeFactor: number | undefined,
+): 'real' | 'model' {
+  const manager = flag ?? defaultManager(longhorn);
+  if (manager !== 'real' && manager !== 'model')
+    throw new UsageError(`--manager: expected real or model, got '${manager}'`);
+  if (manager === 'model') return manager;
+  if (!isRealManagerVersion(longhorn)) {
+    throw new UsageError(
+      `--manager real: no longhorn-manager ${longhorn} here; real: ${Object.keys(REAL_MANAGER_VERSIONS).join(', ')} (use --manager model)`,
+    );
+  }
+  if (simBugs.length > 0) {
+    throw new UsageError(
+      '--sim-bugs: with --manager real the simulated controllers the bugs live in are off (use --manager model)',
+    );
+  }
+  if (timeFactor !== undefined && timeFactor !== 1) {
+    throw new UsageError(
+      '--time-factor: the real longhorn-manager runs at its own speed (use --manager model)',
+    );
+  }
+  return manager;
 }
 
 /** Longhorn's own backing-image-manager wherever a build of it runs here; the model elsewhere. */
@@ -143,6 +180,11 @@ export function resolveRunOptions(
   if (envName === 'kube' && timeFactor !== undefined && timeFactor !== 1) {
     throw new UsageError('--time-factor: a real Longhorn runs at its own speed (only for --env local)');
   }
+  const managerFlag = flags.manager ?? env.manager;
+  if (envName === 'kube' && flags.manager !== undefined)
+    throw new UsageError('--manager: only for --env local (a cluster runs its own longhorn-manager)');
+  const manager =
+    envName === 'local' ? resolveManager(managerFlag, longhorn, simBugs, timeFactor) : undefined;
   const minioEndpoint = flags.minio ?? env.minio?.endpoint;
   const proxyControlUrl = flags.proxyControl ?? env.proxyControlUrl;
   // Kube: what --proxy-control/--minio (or LHCHAOS_*) leave open comes from `cluster up`'s directory.
@@ -163,6 +205,7 @@ export function resolveRunOptions(
     longhorn,
     bim,
     simBugs,
+    manager,
     outDir: flags.out ?? env.outDir ?? 'reports/out',
     timeFactor,
     coLoad: flags.coLoad ?? false,

@@ -3,9 +3,11 @@
 // stops at verdict.json: rendering JUnit, HTML or a summary is the caller's job (reports/).
 import { join } from 'node:path';
 import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
+import type { ManagerEvent } from '../../fixtures/local/index.js';
 import {
   readHistory,
   RunRecordWriter,
+  type KubeEventRecord,
   type NewEvent,
   type RunMeta,
   type Verdict,
@@ -44,6 +46,12 @@ export interface ChaosRunOptions {
   /** Local: Longhorn's own backing-image-manager (`real`) or the model's; ignored on a cluster. */
   bim?: 'real' | 'model';
   simBugs: string[];
+  /**
+   * Local: `real` runs longhorn-manager's own BackupTarget, BackupBackingImage and SystemBackup
+   * controllers (fixtures/manager-harness) at Longhorn's own speed (time factor 1); `model` (default)
+   * runs the simulator's.
+   */
+  manager?: 'real' | 'model';
   outDir: string;
   timeFactor?: number;
   kube?: { proxyControlUrl?: string; store?: StoreAccess; backingImageUrl?: string };
@@ -86,6 +94,21 @@ export interface ChaosRunResult {
   soak?: SoakReport;
 }
 
+/** A Kubernetes event of the real manager as a history record. */
+function kubeEventRecord(event: ManagerEvent): Omit<KubeEventRecord, 'id' | 't' | 'ts'> {
+  return {
+    type: 'kube-event',
+    component: event.component,
+    eventType: event.type,
+    reason: event.reason,
+    message: event.message,
+    involved: event.involved,
+    action: event.action,
+    count: event.count,
+    emittedAt: Date.parse(event.observedAt),
+  };
+}
+
 export function makeRunId(clock: Clock, seed: number): string {
   const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-s${seed >>> 0}`;
@@ -122,7 +145,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   if (options.hurry?.aborted) onHurry();
   options.hurry?.addEventListener('abort', onHurry, { once: true });
   const random = new SeededRandom(options.seed);
-  const timeFactor = options.timeFactor ?? (options.env === 'local' ? options.profile.timeFactor : 1);
+  const realManager = options.env === 'local' && options.manager === 'real';
+  // Longhorn's own longhorn-manager cannot be sped up: with it the whole run goes at Longhorn's speed.
+  const timeFactor =
+    options.timeFactor ?? (options.env === 'local' && !realManager ? options.profile.timeFactor : 1);
   const realBim = options.env === 'local' && options.bim === 'real';
   // The stall window is in Longhorn seconds. Longhorn's own backing-image-manager runs in Longhorn's
   // real time whatever the time factor (a BackupCreate that waits for the store lock behind another
@@ -148,6 +174,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     })),
     timeFactor,
     stallWindowMs,
+    pollInterval: options.profile.pollInterval,
     argv: options.argv,
   };
   const outcomes: ScenarioOutcome[] = [];
@@ -172,6 +199,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
             bim: options.bim ?? 'model',
             runDir,
             simBugs: options.simBugs,
+            manager: options.manager ?? 'model',
+            pollInterval: options.profile.pollInterval,
             seed: options.seed,
             timeFactor,
             clock,
@@ -182,6 +211,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
               await writer.writeMeta(meta);
             },
             onProgress: log,
+            onManagerEvent: (event) => history.append(kubeEventRecord(event) as NewEvent),
             onSimulatorLog: (line) => {
               if (line.level !== 'warn' && line.level !== 'error') return;
               const { ts: _ts, level, component, msg, ...fields } = line;

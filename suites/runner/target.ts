@@ -17,9 +17,12 @@ import {
   createOwnedEnvironmentDir,
   readEnvironment,
   startLocalEnvironment,
+  startManager,
   stopLocalEnvironment,
   type EnvJson,
   type ProcessHost,
+  type ManagerEvent,
+  type RealManagerVersion,
 } from '../../fixtures/local/index.js';
 import { KeepAliveKubeConfig } from '../../fixtures/crds/index.js';
 import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
@@ -79,11 +82,17 @@ export interface LocalTargetOptions {
   /** The run directory: the system under test's logs are copied under it at teardown. */
   runDir: string;
   simBugs: string[];
+  /** `real`: longhorn-manager's own controllers (fixtures/local/manager.ts) beside the simulator. */
+  manager: 'real' | 'model';
+  /** spec.pollInterval of BackupTarget default. */
+  pollInterval: string;
   seed: number;
   timeFactor: number;
   clock: Clock;
   tasks: TaskStack;
   onProgress?: (message: string) => void;
+  /** Receives the real manager's Kubernetes events as they come. */
+  onManagerEvent?: (event: ManagerEvent) => void;
   /** Receives the simulator's log lines (the runner records warnings and errors). */
   onSimulatorLog?: (line: SimLogLine) => void;
 }
@@ -165,7 +174,39 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
   });
   options.tasks.defer('stop the fault proxy', () => proxy.close());
   const client = new ProxyClient(proxy.controlUrl);
-  progress(`starting the Longhorn simulator (${options.longhorn})`);
+  const realManager = options.manager === 'real';
+  // What plays longhorn-manager: its own controllers, or the simulator's model of them.
+  const managerComponents: Component[] = [];
+  const tools = { ...env.tools };
+  if (realManager) {
+    const manager = await startManager({
+      env,
+      version: options.longhorn as RealManagerVersion,
+      s3Endpoint: proxy.dataUrl,
+      pollInterval: options.pollInterval,
+      onProgress: progress,
+      signal: options.signal,
+      // The run's own environment: its watchdog (the manager then ends with the run, however it ends).
+      host,
+    });
+    const reading = new AbortController();
+    const reader = (async () => {
+      for await (const event of manager.events(reading.signal)) options.onManagerEvent?.(event);
+    })().catch(() => undefined);
+    // Teardown runs in reverse: the manager stops first, and its events are read until then.
+    options.tasks.defer('stop reading longhorn-manager events', async () => {
+      reading.abort();
+      await reader;
+    });
+    options.tasks.defer('stop longhorn-manager', () => manager.stop());
+    managerComponents.push({ name: 'longhorn-manager', kind: 'real', version: manager.version });
+    Object.assign(tools, manager.tools);
+  } else {
+    managerComponents.push({ name: 'longhorn-manager', kind: 'model', version: options.longhorn });
+  }
+  progress(
+    `starting the Longhorn simulator (${options.longhorn}${realManager ? ', beside the real manager' : ''})`,
+  );
   const simulator = await startSimulator({
     kubeconfigPath: env.kubeconfig,
     namespace: env.namespace,
@@ -184,11 +225,13 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     control: { host: '127.0.0.1', port: 0 },
     log: options.onSimulatorLog,
     backingImageManagers: realBim ? realDiskManagers(env, host) : undefined,
+    manager: options.manager,
+    pollInterval: options.pollInterval,
   });
   options.tasks.defer('stop the simulator', () => simulator.stop());
   const backupstore = env.backingImageManagers?.backupstore ?? 'unknown';
   const components: Component[] = [
-    { name: 'longhorn-manager', kind: 'model', version: simulator.behaviour.version },
+    ...managerComponents,
     realBim
       ? {
           name: 'backing-image-manager',
@@ -212,10 +255,15 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     store: { ...env.s3 },
     backingImageUrl: simulator.backingImageUrl,
     backupTargetURL: env.backupTargetURL,
-    longhorn: { version: simulator.behaviour.version, simulated: true, bugs: [...simulator.behaviour.bugs] },
+    longhorn: {
+      version: simulator.behaviour.version,
+      simulated: true,
+      // With the real manager, the bug switches of the simulated controllers are not in play.
+      bugs: realManager ? [] : [...simulator.behaviour.bugs],
+    },
     timeFactor: options.timeFactor,
     bimTimeFactor: realBim ? 1 : options.timeFactor,
-    tools: { ...env.tools },
+    tools,
     components,
     logs: kept.map((log) => log.relative),
     envDir: env.dir,
