@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { readHistory } from '../../reports/index.js';
+import { readHistory } from '../../record/index.js';
 import { PROFILES, reproCommand, runChaos, scenarioByName } from '../../suites/runner/index.js';
 
 const run = promisify(execFile);

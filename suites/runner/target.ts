@@ -199,7 +199,7 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
       await reader;
     });
     options.tasks.defer('stop longhorn-manager', () => manager.stop());
-    managerComponents.push({ name: 'longhorn-manager', kind: 'real', version: manager.version });
+    managerComponents.push(...manager.components);
     Object.assign(tools, manager.tools);
   } else {
     managerComponents.push({ name: 'longhorn-manager', kind: 'model', version: options.longhorn });
