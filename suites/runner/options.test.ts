@@ -6,14 +6,17 @@ import { DEFAULT_CLUSTER_DIR, reproCommand, resolveRunOptions } from './options.
 describe('resolveRunOptions and reproCommand', () => {
   it('fills the local defaults and prints a command that resolves to the same run', () => {
     const env = readChaosEnv({});
-    const first = resolveRunOptions({ seed: '42', scenario: ['latency'], simBugs: '+regress-progress' }, env);
+    const first = resolveRunOptions(
+      { seed: '42', scenario: ['latency'], simBugs: '+regress-progress', manager: 'model' },
+      env,
+    );
     assert.equal(first.env, 'local');
     assert.equal(first.longhorn, 'v1.8.1');
     assert.equal(first.profile.name, 'smoke');
     const repro = reproCommand(first);
     assert.equal(
       repro,
-      'lhchaos run --env local --profile smoke --seed 42 --longhorn v1.8.1 --sim-bugs +regress-progress --scenario latency',
+      'lhchaos run --env local --profile smoke --seed 42 --longhorn v1.8.1 --sim-bugs +regress-progress --manager model --scenario latency',
     );
     // Parse the printed flags back: same options.
     const flags: Record<string, string | string[]> = {};
@@ -59,6 +62,40 @@ describe('resolveRunOptions and reproCommand', () => {
     assert.throws(
       () => resolveRunOptions({ env: 'kube', bim: 'real' }, env, {}),
       /--bim: only for --env local/,
+    );
+  });
+
+  it("runs longhorn-manager's own controllers by default where they are built, the model elsewhere", () => {
+    const env = readChaosEnv({});
+    for (const longhorn of ['v1.8.1', 'v1.9.0']) {
+      const real = resolveRunOptions({ seed: '1', longhorn }, env);
+      assert.equal(real.manager, 'real');
+      assert.doesNotMatch(reproCommand(real), /--manager/);
+    }
+    const newer = resolveRunOptions({ seed: '1', longhorn: 'v1.10.2' }, env);
+    assert.equal(newer.manager, 'model');
+    assert.equal(
+      resolveRunOptions({ longhorn: 'v1.9.0' }, readChaosEnv({ LHCHAOS_MANAGER: 'model' })).manager,
+      'model',
+    );
+    assert.equal(resolveRunOptions({ env: 'kube' }, env, {}).manager, undefined);
+    assert.throws(() => resolveRunOptions({ manager: 'robot' }, env), /--manager: expected real or model/);
+    assert.throws(
+      () => resolveRunOptions({ manager: 'real', longhorn: 'v1.10.2' }, env),
+      /--manager real: no longhorn-manager v1.10.2 here; real: v1.8.1, v1.9.0/,
+    );
+    assert.throws(
+      () => resolveRunOptions({ simBugs: '+regress-progress' }, env),
+      /--sim-bugs: with --manager real/,
+    );
+    assert.throws(
+      () => resolveRunOptions({ timeFactor: '0.1' }, env),
+      /--time-factor: the real longhorn-manager/,
+    );
+    assert.equal(resolveRunOptions({ timeFactor: '1' }, env).timeFactor, 1);
+    assert.throws(
+      () => resolveRunOptions({ env: 'kube', manager: 'real' }, env, {}),
+      /--manager: only for --env local/,
     );
   });
 
