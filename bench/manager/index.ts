@@ -70,6 +70,8 @@ async function one(version: string, manager: 'real' | 'model', seed: number, out
     longhorn: version,
     simBugs: [],
     manager,
+    // The model run is the all-model simulator; the real manager goes with the real backing-image managers.
+    bim: manager,
     outDir,
   };
   const rss = manager === 'real' ? sampleManagerRss() : undefined;

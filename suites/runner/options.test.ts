@@ -81,6 +81,11 @@ describe('resolveRunOptions and reproCommand', () => {
     assert.equal(resolveRunOptions({ env: 'kube' }, env, {}).manager, undefined);
     assert.throws(() => resolveRunOptions({ manager: 'robot' }, env), /--manager: expected real or model/);
     assert.throws(
+      () => resolveRunOptions({ bim: 'model' }, env),
+      /--manager real: longhorn-manager's BackupBackingImage controller calls the backing-image managers/,
+    );
+    assert.equal(resolveRunOptions({ bim: 'model', manager: 'model' }, env).manager, 'model');
+    assert.throws(
       () => resolveRunOptions({ manager: 'real', longhorn: 'v1.10.2' }, env),
       /--manager real: no longhorn-manager v1.10.2 here; real: v1.8.1, v1.9.0/,
     );

@@ -185,6 +185,12 @@ export function resolveRunOptions(
     throw new UsageError('--manager: only for --env local (a cluster runs its own longhorn-manager)');
   const manager =
     envName === 'local' ? resolveManager(managerFlag, longhorn, simBugs, timeFactor) : undefined;
+  if (manager === 'real' && bim !== 'real') {
+    throw new UsageError(
+      "--manager real: longhorn-manager's BackupBackingImage controller calls the backing-image managers " +
+        'over gRPC, which the model does not serve; use --bim real, or --manager model',
+    );
+  }
   const minioEndpoint = flags.minio ?? env.minio?.endpoint;
   const proxyControlUrl = flags.proxyControl ?? env.proxyControlUrl;
   // Kube: what --proxy-control/--minio (or LHCHAOS_*) leave open comes from `cluster up`'s directory.

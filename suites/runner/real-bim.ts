@@ -42,6 +42,16 @@ export interface KeptLog {
   offset: number;
 }
 
+/** One log of the environment, with its size now. */
+export async function logOf(env: EnvJson, name: string, runDir: string): Promise<KeptLog> {
+  const source = join(env.dir, 'logs', name);
+  const offset = await stat(source).then(
+    (s) => s.size,
+    () => 0,
+  );
+  return { source, relative: join('logs', name), target: join(runDir, 'logs', name), offset };
+}
+
 /** Each manager's log and its data sources' log, with their sizes now. */
 export async function bimLogsOf(env: EnvJson, runDir: string): Promise<KeptLog[]> {
   const logs: KeptLog[] = [];

@@ -28,7 +28,7 @@ import { KeepAliveKubeConfig } from '../../fixtures/crds/index.js';
 import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
 import { startSimulator, type LonghornVersion, type SimLogLine } from '../../fixtures/simulator/index.js';
 import type { Component, RunMeta } from '../../record/index.js';
-import { bimLogsOf, keepLogs, realDiskManagers, type KeptLog } from './real-bim.js';
+import { bimLogsOf, keepLogs, logOf, realDiskManagers, type KeptLog } from './real-bim.js';
 import type { TaskStack } from './tasks.js';
 
 export interface StoreAccess {
@@ -163,7 +163,9 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
   // Registered after the environment's own teardown, so it runs before it: the logs are still there.
   const kept: KeptLog[] = realBim ? await bimLogsOf(env, options.runDir) : [];
   if (kept.length > 0) {
-    options.tasks.defer('copy the backing-image-manager logs into the run record', () => keepLogs(kept));
+    options.tasks.defer("copy the logs of Longhorn's own processes into the run record", () =>
+      keepLogs(kept),
+    );
   }
   progress('starting the fault proxy in front of MinIO');
   const proxy = await startS3Proxy({
@@ -189,6 +191,9 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
       // The run's own environment: its watchdog (the manager then ends with the run, however it ends).
       host,
     });
+    // Copied with the backing-image managers' logs, after the manager has stopped. The harness writes a
+    // new log at each start: all of it belongs to this run.
+    kept.push({ ...(await logOf(env, 'longhorn-manager.log', options.runDir)), offset: 0 });
     const reading = new AbortController();
     const reader = (async () => {
       for await (const event of manager.events(reading.signal)) options.onManagerEvent?.(event);
