@@ -21,6 +21,11 @@ export interface DriveOptions {
   simBugs?: string[];
   iterations?: number;
   profile?: Profile['name'];
+  /** Overrides the profile's stall window (Longhorn seconds). */
+  stallWindowT?: number;
+  /** Longhorn's own longhorn-manager and backing-image-manager, or the models (default). */
+  manager?: 'real' | 'model';
+  bim?: 'real' | 'model';
   envDir?: string;
   outDir?: string;
   signal?: AbortSignal;
@@ -32,13 +37,18 @@ export async function drive(options: DriveOptions): Promise<ChaosRunResult & { c
   const base = {
     env: 'local' as const,
     envDir: options.envDir,
-    profile: PROFILES[options.profile ?? 'smoke'],
+    profile: {
+      ...PROFILES[options.profile ?? 'smoke'],
+      ...(options.stallWindowT === undefined ? {} : { stallWindowT: options.stallWindowT }),
+    },
     scenarios: options.scenarios.map(scenarioByName),
     seed: options.seed,
     iterations: options.iterations,
     longhorn: options.longhorn,
     bim: options.bim,
     simBugs: options.simBugs ?? [],
+    manager: options.manager,
+    bim: options.bim,
     outDir,
     signal: options.signal,
   };
