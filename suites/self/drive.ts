@@ -14,8 +14,6 @@ import {
 
 export interface DriveOptions {
   longhorn: string;
-  /** Longhorn's own backing-image-manager or the model's (default: the model, which has the bug switches). */
-  bim?: 'real' | 'model';
   seed: number;
   scenarios: string[];
   simBugs?: string[];
@@ -23,8 +21,9 @@ export interface DriveOptions {
   profile?: Profile['name'];
   /** Overrides the profile's stall window (Longhorn seconds). */
   stallWindowT?: number;
-  /** Longhorn's own longhorn-manager and backing-image-manager, or the models (default). */
+  /** Longhorn's own longhorn-manager, or the model's (default: the model, which has the bug switches). */
   manager?: 'real' | 'model';
+  /** Longhorn's own backing-image-manager, or the model's (default: the model). */
   bim?: 'real' | 'model';
   envDir?: string;
   outDir?: string;
@@ -45,7 +44,6 @@ export async function drive(options: DriveOptions): Promise<ChaosRunResult & { c
     seed: options.seed,
     iterations: options.iterations,
     longhorn: options.longhorn,
-    bim: options.bim,
     simBugs: options.simBugs ?? [],
     manager: options.manager,
     bim: options.bim,
