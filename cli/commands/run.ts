@@ -40,7 +40,7 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--sim-bugs <edits>', 'simulator bug switches, e.g. +regress-progress,-list-error-as-empty')
     .option(
       '--manager <kind>',
-      "local: real (longhorn-manager's own controllers; default for v1.8.1, v1.9.0) or model (the simulator's)",
+      "local: real (longhorn-manager's own controllers; default for v1.8.1, v1.9.0 with --bim real) or model (the simulator's)",
     )
     .option('--scenario <name...>', 'scenarios to play (default: the profile list)')
     .option('--out <dir>', 'run records go to DIR/<run-id> (default reports/out)')

@@ -80,11 +80,14 @@ describe('resolveRunOptions and reproCommand', () => {
     );
     assert.equal(resolveRunOptions({ env: 'kube' }, env, {}).manager, undefined);
     assert.throws(() => resolveRunOptions({ manager: 'robot' }, env), /--manager: expected real or model/);
+    // --bim model alone means the model manager too (the real one needs real BIMs); the repro says only --bim.
+    const modelBim = resolveRunOptions({ seed: '1', bim: 'model' }, env);
+    assert.equal(modelBim.manager, 'model');
+    assert.doesNotMatch(reproCommand(modelBim), /--manager/);
     assert.throws(
-      () => resolveRunOptions({ bim: 'model' }, env),
+      () => resolveRunOptions({ bim: 'model', manager: 'real' }, env),
       /--manager real: longhorn-manager's BackupBackingImage controller calls the backing-image managers/,
     );
-    assert.equal(resolveRunOptions({ bim: 'model', manager: 'model' }, env).manager, 'model');
     assert.throws(
       () => resolveRunOptions({ manager: 'real', longhorn: 'v1.10.2' }, env),
       /--manager real: no longhorn-manager v1.10.2 here; real: v1.8.1, v1.9.0/,

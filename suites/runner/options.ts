@@ -61,7 +61,7 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
   const bim = options.bim ?? 'model';
   if (options.env === 'local' && bim !== defaultBim(options.longhorn)) parts.push(`--bim ${bim}`);
   if (options.simBugs.length > 0) parts.push(`--sim-bugs ${options.simBugs.join(',')}`);
-  if (options.env === 'local' && (options.manager ?? 'model') !== defaultManager(options.longhorn))
+  if (options.env === 'local' && (options.manager ?? 'model') !== defaultManager(options.longhorn, bim))
     parts.push(`--manager ${options.manager ?? 'model'}`);
   const defaultScenarios = options.profile.scenarios.join(',');
   if (options.scenarios.map((s) => s.name).join(',') !== defaultScenarios) {
@@ -77,18 +77,23 @@ export function reproCommand(options: Omit<ChaosRunOptions, 'repro'> & { cluster
   return parts.join(' ');
 }
 
-/** Local runs use longhorn-manager's own controllers where this project builds them (v1.8.1, v1.9.0). */
-export function defaultManager(longhorn: string): 'real' | 'model' {
-  return isRealManagerVersion(longhorn) ? 'real' : 'model';
+/**
+ * Local runs use longhorn-manager's own controllers where this project builds them (v1.8.1, v1.9.0), beside
+ * Longhorn's own backing-image-managers: its BackupBackingImage controller calls them over gRPC, which the
+ * model does not serve, so `--bim model` alone means the model manager too.
+ */
+export function defaultManager(longhorn: string, bim: 'real' | 'model'): 'real' | 'model' {
+  return isRealManagerVersion(longhorn) && bim === 'real' ? 'real' : 'model';
 }
 
 function resolveManager(
   flag: string | undefined,
   longhorn: string,
+  bim: 'real' | 'model',
   simBugs: string[],
   timeFactor: number | undefined,
 ): 'real' | 'model' {
-  const manager = flag ?? defaultManager(longhorn);
+  const manager = flag ?? defaultManager(longhorn, bim);
   if (manager !== 'real' && manager !== 'model')
     throw new UsageError(`--manager: expected real or model, got '${manager}'`);
   if (manager === 'model') return manager;
@@ -184,7 +189,7 @@ export function resolveRunOptions(
   if (envName === 'kube' && flags.manager !== undefined)
     throw new UsageError('--manager: only for --env local (a cluster runs its own longhorn-manager)');
   const manager =
-    envName === 'local' ? resolveManager(managerFlag, longhorn, simBugs, timeFactor) : undefined;
+    envName === 'local' ? resolveManager(managerFlag, longhorn, bim, simBugs, timeFactor) : undefined;
   if (manager === 'real' && bim !== 'real') {
     throw new UsageError(
       "--manager real: longhorn-manager's BackupBackingImage controller calls the backing-image managers " +
