@@ -10,9 +10,9 @@ import {
   reproCommand,
   resolveRunOptions,
   runChaos,
+  toolsForRun,
   type RunFlags,
 } from '../../suites/runner/index.js';
-import { ENV_TOOL_NAMES } from '../../fixtures/local/index.js';
 import { setExitCode, type CliIo } from '../io.js';
 import { abortOnSignals, printRunResult, renderRunReports } from './chaos-run.js';
 import { ensureTools } from './tools.js';
@@ -85,10 +85,7 @@ export function registerRun(program: Command, io: CliIo): void {
       );
       try {
         // A fresh machine: build what this run starts before anything is written.
-        const needed = [
-          ...(options.env === 'local' && !options.envDir ? ENV_TOOL_NAMES : []),
-          ...(options.coLoad ? (['k6'] as const) : []),
-        ];
+        const needed = toolsForRun(options);
         if (needed.length > 0) await ensureTools(io, needed, signals.signal);
         const result = await runChaos({
           ...options,

@@ -35,6 +35,7 @@ export { findingsInPlainWords } from './explain.js';
 export {
   resolveRunOptions,
   reproCommand,
+  toolsForRun,
   DEFAULT_CLUSTER_DIR,
   type RunFlags,
   type ResolvedRunOptions,

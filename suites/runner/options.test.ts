@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { readChaosEnv } from '../harness/index.js';
-import { DEFAULT_CLUSTER_DIR, reproCommand, resolveRunOptions } from './options.js';
+import { DEFAULT_CLUSTER_DIR, reproCommand, resolveRunOptions, toolsForRun } from './options.js';
 
 describe('resolveRunOptions and reproCommand', () => {
   it('fills the local defaults and prints a command that resolves to the same run', () => {
@@ -63,6 +63,30 @@ describe('resolveRunOptions and reproCommand', () => {
       () => resolveRunOptions({ env: 'kube', bim: 'real' }, env, {}),
       /--bim: only for --env local/,
     );
+  });
+
+  it('names the tools a run starts, so a first run builds them (the pins of its version only)', () => {
+    const env = readChaosEnv({});
+    const core = ['etcd', 'apiextensions-apiserver', 'minio'];
+    assert.deepEqual(toolsForRun(resolveRunOptions({}, env)), [
+      ...core,
+      'backing-image-manager@v1.8.1',
+      'longhorn-manager@v1.8.1',
+      'longhorn-engine@v1.8.0',
+    ]);
+    assert.deepEqual(toolsForRun(resolveRunOptions({ longhorn: 'v1.9.0' }, env)), [
+      ...core,
+      'backing-image-manager@v1.9.2',
+      'longhorn-manager@v1.9.0',
+      'longhorn-engine@v1.9.0',
+    ]);
+    assert.deepEqual(toolsForRun(resolveRunOptions({ bim: 'model' }, env)), core);
+    // A reused environment already runs its processes; the manager is still the run's own.
+    assert.deepEqual(toolsForRun(resolveRunOptions({ envDir: '/tmp/env' }, env)), [
+      'longhorn-manager@v1.8.1',
+      'longhorn-engine@v1.8.0',
+    ]);
+    assert.deepEqual(toolsForRun(resolveRunOptions({ env: 'kube' }, env, {})), []);
   });
 
   it("runs longhorn-manager's own controllers by default where they are built, the model elsewhere", () => {

@@ -4,8 +4,9 @@ import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../common/index.js';
 import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
-import { isRealManagerVersion, REAL_MANAGER_VERSIONS } from '../../fixtures/local/index.js';
+import { ENV_TOOL_NAMES, isRealManagerVersion, REAL_MANAGER_VERSIONS } from '../../fixtures/local/index.js';
 import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/index.js';
+import type { ToolName } from '../../fixtures/toolchain/index.js';
 import { parseDuration, type ChaosEnv } from '../harness/index.js';
 import { profileByName } from './profiles.js';
 import type { ChaosRunOptions } from './run.js';
@@ -113,6 +114,32 @@ function resolveManager(
     );
   }
   return manager;
+}
+
+/** A tool, or one pin of it. */
+type ToolRef = ToolName | `${ToolName}@${string}`;
+
+/**
+ * The pinned tools this run starts (`name` or `name@version`), so that a first run on a fresh machine builds
+ * them, with progress, before anything else happens: the environment's (unless it is reused), Longhorn's own
+ * backing-image-manager of the run's version (unless the reused environment runs it), the manager harness
+ * and its engine CLI, k6 for the co-load.
+ */
+export function toolsForRun(
+  options: Pick<ResolvedRunOptions, 'env' | 'envDir' | 'longhorn' | 'bim' | 'manager' | 'coLoad'>,
+): ToolRef[] {
+  const tools: ToolRef[] = [];
+  if (options.env === 'local' && !options.envDir) {
+    tools.push(...ENV_TOOL_NAMES);
+    const bim = options.bim === 'real' ? realBackingImageManagerFor(options.longhorn) : undefined;
+    if (bim) tools.push(`backing-image-manager@${bim.version}`);
+  }
+  if (options.env === 'local' && options.manager === 'real' && isRealManagerVersion(options.longhorn)) {
+    const engine = REAL_MANAGER_VERSIONS[options.longhorn].engine;
+    tools.push(`longhorn-manager@${options.longhorn}`, `longhorn-engine@${engine}`);
+  }
+  if (options.coLoad) tools.push('k6');
+  return tools;
 }
 
 /** Longhorn's own backing-image-manager wherever a build of it runs here; the model elsewhere. */
