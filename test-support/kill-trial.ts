@@ -125,8 +125,8 @@ function endpointOf(field: string): string {
 
 /**
  * Every TCP endpoint in LISTEN state on this machine (IPv4 and IPv6), with the socket inode. Address and
- * port both: Longhorn's backing-image managers listen on fixed ports (8000, 8001) of addresses of their own,
- * so another environment on the machine holds the same port numbers.
+ * port both: Longhorn's backing-image managers and the manager harness listen on fixed ports (8000, 8001,
+ * 8501) of addresses of their own, so another environment on the machine holds the same port numbers.
  */
 async function listeningSockets(): Promise<{ endpoint: string; inode: string }[]> {
   const sockets: { endpoint: string; inode: string }[] = [];

@@ -85,6 +85,7 @@ export function registerEnv(program: Command, io: CliIo): void {
       try {
         // Located once: the environment starts the binaries found (or built) here.
         const tools = await ensureTools(io, ENV_TOOL_NAMES, abort.signal);
+        if (opts.bim) await ensureTools(io, [`backing-image-manager@${opts.bim}`], abort.signal);
         const started = await startLocalEnvironment({
           dir: opts.dir,
           tools,
