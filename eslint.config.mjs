@@ -32,10 +32,17 @@ const zonesFor = (testFile) => {
     { target: './fault-injectors', from: except('fault-injectors', 'common') },
     // Environments, tools, CRDs and the simulator never see suites, oracles or reports.
     { target: './fixtures', from: except('fixtures', 'fault-injectors', 'common') },
-    // The simulator must not know the answer: nothing but its CRD types and the shared leaf.
+    // The simulator must not know the answer: nothing but its CRD types and the shared leaf. Longhorn's own
+    // backing-image-manager (fixtures/bim) reaches it only through the service interface it defines.
     {
       target: './fixtures/simulator',
-      from: ['./fixtures/local', './fixtures/kind', './fixtures/toolchain', './fault-injectors'],
+      from: [
+        './fixtures/local',
+        './fixtures/kind',
+        './fixtures/toolchain',
+        './fixtures/bim',
+        './fault-injectors',
+      ],
     },
     // Reports are rendered from the run record alone.
     { target: './reports', from: except('reports', 'record', 'common') },

@@ -138,8 +138,38 @@ export interface LogEvent extends EventBase {
   fields?: Record<string, unknown>;
 }
 
+/**
+ * A Kubernetes event a real Longhorn controller emitted (the embedded environment's real
+ * longhorn-manager: fixtures/manager-harness keeps them, the runner records them as they come). They say
+ * what a controller decided and why, e.g. a BackupBackingImage's move to Completed or Error.
+ */
+export interface KubeEventRecord extends EventBase {
+  type: 'kube-event';
+  /** The controller that emitted it, e.g. `longhorn-backup-backing-image-controller`. */
+  component: string;
+  /** `Normal` or `Warning`. */
+  eventType: string;
+  reason: string;
+  message: string;
+  /** The object the event is about. */
+  involved: { kind: string; name: string; namespace?: string; uid?: string };
+  /** client-go's event recorder counts repeats of an event into one: `update` is such a repeat. */
+  action: 'create' | 'update';
+  count: number;
+  /** Epoch milliseconds at which the manager's event sink received it. */
+  emittedAt: number;
+}
+
 export type HistoryEvent =
-  WatchEvent | GapEvent | OpEvent | RuleEvent | FaultEvent | PhaseEvent | StoreEvent | LogEvent;
+  | WatchEvent
+  | GapEvent
+  | OpEvent
+  | RuleEvent
+  | FaultEvent
+  | PhaseEvent
+  | StoreEvent
+  | LogEvent
+  | KubeEventRecord;
 
 /** An event before the history gives it an id and times. */
 export type NewEvent = HistoryEvent extends infer E
@@ -190,6 +220,17 @@ export interface ScenarioInfo {
   faultClass?: FaultClass;
 }
 
+/** A part of the system under test, and whether it ran as Longhorn's own code or as this project's model. */
+export interface Component {
+  /** `longhorn-manager`, `backing-image-manager`, `backupstore`. */
+  name: string;
+  kind: 'real' | 'model';
+  /** The build that ran: a Longhorn version, a Go module version, or the model's behaviour set. */
+  version: string;
+  /** Why this build stands for the run's Longhorn version, when it is another one. */
+  note?: string;
+}
+
 export interface RunMeta {
   /** Unique per run (start time, seed, a random suffix); labels the run's objects and names its folder. */
   runId: string;
@@ -213,6 +254,10 @@ export interface RunMeta {
     bugs?: string[];
   };
   tools: Record<string, string>;
+  /** What ran as Longhorn's own code and what as the model; absent in records written before it existed. */
+  components?: Component[];
+  /** Logs of the system under test kept in the record, relative to the run directory (e.g. `logs/bim-node-1-disk-1.log`). */
+  logs?: string[];
   scenarios: ScenarioInfo[];
   /** Factor applied to Longhorn's timings by the simulator (1 on a real cluster). */
   timeFactor: number;
@@ -231,6 +276,8 @@ export interface RunMeta {
    * proxy is reset with it, every backing-image download asks for it), so it does not decide the run.
    */
   cluster?: { dir: string; seed: number };
+  /** `spec.pollInterval` of BackupTarget default at the start of the run (scenarios may set their own). */
+  pollInterval?: string;
 }
 
 /** One cell of the coverage model: how often a fault of this type acted on, or could have acted on, a key class in a state. */

@@ -69,8 +69,8 @@ export interface RunFootprint {
   runDir: string;
   envDir: string;
   pids: number[];
-  /** TCP ports the run's environment processes listen on. */
-  ports: number[];
+  /** TCP endpoints (`address:port`) the run's environment processes listen on. */
+  ports: string[];
 }
 
 /** Waits until the run is in its faults phase with a rule armed, then reads what belongs to it. */
@@ -114,22 +114,34 @@ export async function survivors(pids: number[], dir: string): Promise<number[]> 
   return [...found];
 }
 
-/** Every TCP port in LISTEN state on this machine (IPv4 and IPv6), with the socket inode. */
-async function listeningSockets(): Promise<{ port: number; inode: string }[]> {
-  const sockets: { port: number; inode: string }[] = [];
+/** `0100007F:1F40` (/proc/net/tcp, little-endian IPv4) as `127.0.0.1:8000`; an IPv6 address stays hex. */
+function endpointOf(field: string): string {
+  const [address = '', portHex = ''] = field.split(':');
+  const port = parseInt(portHex, 16);
+  if (address.length !== 8) return `[${address}]:${port}`;
+  const bytes = address.match(/../g)!.map((b) => parseInt(b, 16));
+  return `${bytes.reverse().join('.')}:${port}`;
+}
+
+/**
+ * Every TCP endpoint in LISTEN state on this machine (IPv4 and IPv6), with the socket inode. Address and
+ * port both: Longhorn's backing-image managers and the manager harness listen on fixed ports (8000, 8001,
+ * 8501) of addresses of their own, so another environment on the machine holds the same port numbers.
+ */
+async function listeningSockets(): Promise<{ endpoint: string; inode: string }[]> {
+  const sockets: { endpoint: string; inode: string }[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(1);
     for (const line of lines) {
       const fields = line.trim().split(/\s+/);
-      if (fields[3] !== '0A') continue; // LISTEN
-      const port = parseInt(fields[1]?.split(':')[1] ?? '', 16);
-      if (Number.isInteger(port)) sockets.push({ port, inode: fields[9] ?? '' });
+      if (fields[3] !== '0A' || fields[1] === undefined) continue; // LISTEN
+      sockets.push({ endpoint: endpointOf(fields[1]), inode: fields[9] ?? '' });
     }
   }
   return sockets;
 }
 
-async function listeningPortsOf(pids: number[]): Promise<number[]> {
+async function listeningPortsOf(pids: number[]): Promise<string[]> {
   const inodes = new Set<string>();
   for (const pid of pids) {
     for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
@@ -138,18 +150,18 @@ async function listeningPortsOf(pids: number[]): Promise<number[]> {
       if (match) inodes.add(match[1]!);
     }
   }
-  return [...new Set((await listeningSockets()).filter((s) => inodes.has(s.inode)).map((s) => s.port))];
+  return [...new Set((await listeningSockets()).filter((s) => inodes.has(s.inode)).map((s) => s.endpoint))];
 }
 
-/** Ports among `ports` that something still listens on. */
-export async function heldPorts(ports: number[]): Promise<number[]> {
-  const listening = new Set((await listeningSockets()).map((s) => s.port));
-  return ports.filter((p) => listening.has(p));
+/** Endpoints (`address:port`) among `endpoints` that something still listens on. */
+export async function heldPorts(endpoints: string[]): Promise<string[]> {
+  const listening = new Set((await listeningSockets()).map((s) => s.endpoint));
+  return endpoints.filter((e) => listening.has(e));
 }
 
 export interface Leftovers {
   processes: number[];
-  ports: number[];
+  ports: string[];
   folder: boolean;
 }
 

@@ -1,5 +1,5 @@
-// lhchaos env up|down|status|gc: the embedded local environment (etcd, apiextensions-apiserver, MinIO),
-// and the removal of environments whose owner died.
+// lhchaos env up|down|status|gc: the embedded local environment (etcd, apiextensions-apiserver, MinIO, and
+// Longhorn's own backing-image-managers with --bim), and the removal of environments whose owner died.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -32,6 +32,12 @@ function describeStatus(status: EnvironmentStatus): string {
       `  api server ${status.env.apiServer.url}`,
       `  s3 ${status.env.s3.endpoint}`,
     );
+    const bims = status.env.backingImageManagers;
+    for (const disk of bims?.disks ?? []) {
+      lines.push(
+        `  backing-image-manager ${bims?.version} ${disk.node}/${disk.disk} at ${disk.ip}:8000 disk-uuid ${disk.diskUUID}`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -54,44 +60,69 @@ export function registerEnv(program: Command, io: CliIo): void {
   const dirOption = (command: Command) =>
     command.option('--dir <dir>', 'environment directory', DEFAULT_ENV_DIR).option('--json', 'print JSON');
 
-  dirOption(
-    env.command('up').description('start the environment; writes DIR/kubeconfig and DIR/env.json'),
-  ).action(async (opts: DirOptions) => {
-    const abort = new AbortController();
-    // Ctrl-C while starting stops what was started; once `up` returns, the processes run on their own.
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const { ENV_TOOL_NAMES, startLocalEnvironment } = await local();
-      // Located once: the environment starts the binaries found (or built) here.
-      const tools = await ensureTools(io, ENV_TOOL_NAMES, abort.signal);
-      const started = await startLocalEnvironment({
-        dir: opts.dir,
-        tools,
-        signal: abort.signal,
-        onProgress: (message) => io.stderr.write(`${message}\n`),
-      });
-      if (opts.json) {
-        io.stdout.write(`${JSON.stringify(started.env, null, 2)}\n`);
-        return;
+  dirOption(env.command('up').description('start the environment; writes DIR/kubeconfig and DIR/env.json'))
+    .option(
+      '--bim <version>',
+      "also run Longhorn's own backing-image-manager (v1.8.1 | v1.9.2), one per disk, each on its own loopback address",
+    )
+    .option('--disks <n>', 'with --bim: how many disks (node-1/disk-1 ... node-N/disk-1)', '2')
+    .action(async (opts: DirOptions & { bim?: string; disks: string }) => {
+      if (opts.bim !== undefined && opts.bim !== 'v1.8.1' && opts.bim !== 'v1.9.2') {
+        throw new UsageError(`--bim: expected v1.8.1 or v1.9.2, got '${opts.bim}'`);
       }
-      const seconds = ((started.timings.total ?? 0) / 1000).toFixed(1);
-      io.stdout.write(
-        [
-          `local environment up in ${seconds} s`,
-          `  env.json    ${resolve(started.dir, 'env.json')}`,
-          `  kubeconfig  ${started.env.kubeconfig} (context lhchaos-local)`,
-          `  api server  ${started.env.apiServer.url}`,
-          `  s3          ${started.env.s3.endpoint} bucket ${started.env.s3.bucket}`,
-          `check it:     lhchaos env status --dir ${opts.dir}`,
-          `stop it:      lhchaos env down --dir ${opts.dir}`,
-          '',
-        ].join('\n'),
-      );
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-    }
-  });
+      const diskCount = Number(opts.disks);
+      if (!Number.isInteger(diskCount) || diskCount < 1 || diskCount > 16) {
+        throw new UsageError(`--disks: expected an integer from 1 to 16, got '${opts.disks}'`);
+      }
+      const abort = new AbortController();
+      // Ctrl-C while starting stops what was started; once `up` returns, the processes run on their own.
+      const onSigint = (): void => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const { ENV_TOOL_NAMES, startLocalEnvironment } = await local();
+        // Located once: the environment starts the binaries found (or built) here.
+        const tools = await ensureTools(io, ENV_TOOL_NAMES, abort.signal);
+        if (opts.bim) await ensureTools(io, [`backing-image-manager@${opts.bim}`], abort.signal);
+        const started = await startLocalEnvironment({
+          dir: opts.dir,
+          tools,
+          signal: abort.signal,
+          onProgress: (message) => io.stderr.write(`${message}\n`),
+          backingImageManagers: opts.bim
+            ? {
+                version: opts.bim,
+                disks: Array.from({ length: diskCount }, (_, i) => ({
+                  node: `node-${i + 1}`,
+                  disk: 'disk-1',
+                })),
+              }
+            : undefined,
+        });
+        if (opts.json) {
+          io.stdout.write(`${JSON.stringify(started.env, null, 2)}\n`);
+          return;
+        }
+        const seconds = ((started.timings.total ?? 0) / 1000).toFixed(1);
+        io.stdout.write(
+          [
+            `local environment up in ${seconds} s`,
+            `  env.json    ${resolve(started.dir, 'env.json')}`,
+            `  kubeconfig  ${started.env.kubeconfig} (context lhchaos-local)`,
+            `  api server  ${started.env.apiServer.url}`,
+            `  s3          ${started.env.s3.endpoint} bucket ${started.env.s3.bucket}`,
+            ...(started.env.backingImageManagers?.disks ?? []).map(
+              (d) =>
+                `  bim         ${d.node}/${d.disk} ${d.ip}:8000 (${started.env.backingImageManagers?.version})`,
+            ),
+            `check it:     lhchaos env status --dir ${opts.dir}`,
+            `stop it:      lhchaos env down --dir ${opts.dir}`,
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
 
   dirOption(env.command('down').description('stop the environment and remove its data'))
     .option('--keep', 'keep data, logs and env.json for a post-mortem')

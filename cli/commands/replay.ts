@@ -52,16 +52,21 @@ export function registerReplay(program: Command, io: CliIo): void {
         throw new UsageError(`RUN_DIR: replay supports local runs only (this one ran on ${meta.env})`);
       // A run made from a schedule (explore, shrink, run --schedule) keeps it in its record.
       const schedule = await readScheduleRecord(runDir);
+      // Records from before `components` existed were all model runs.
+      const manager =
+        meta.components?.find((c) => c.name === 'longhorn-manager')?.kind === 'real' ? 'real' : 'model';
       const plain = resolveRunOptions(
         {
           env: meta.env,
           profile: meta.profile,
           seed: String(meta.seed),
           longhorn: meta.longhorn.version,
-          simBugs: bugEdits(meta.longhorn.version, meta.longhorn.bugs ?? []).join(','),
+          manager,
+          simBugs:
+            manager === 'real' ? '' : bugEdits(meta.longhorn.version, meta.longhorn.bugs ?? []).join(','),
           scenario: schedule ? undefined : meta.scenarios.map((s) => s.name),
           iterations: String(meta.scenarios[0]?.iterations ?? 1),
-          timeFactor: String(meta.timeFactor),
+          timeFactor: manager === 'real' ? undefined : String(meta.timeFactor),
           out: flags.out,
           envDir: flags.envDir,
         },

@@ -38,6 +38,9 @@ describe('lhchaos run: usage errors exit 2 and name the bad flag', () => {
       /--cluster-dir: no cluster.json in \/nonexistent\/lhchaos/,
     ],
     [['run', '--cluster-dir', '/tmp'], /--cluster-dir: only for --env kube/],
+    [['run', '--manager', 'robot'], /--manager: expected real or model/],
+    [['run', '--longhorn', 'v1.10.2', '--manager', 'real'], /--manager real: no longhorn-manager v1.10.2/],
+    [['run', '--sim-bugs', '+regress-progress'], /--sim-bugs: with --manager real/],
     [['run', '--bogus'], /unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {

@@ -49,8 +49,17 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--seed <n>', 'the seed every random choice derives from (default: random, printed)')
     .option('--iterations <n>', 'system backups per scenario in the faults phase')
     .option('--duration <d>', 'wall-clock budget, e.g. 90s, 15m, 2h (default: the profile budget)')
-    .option('--longhorn <version>', 'Longhorn version (local: simulator behaviour v1.8.1 | v1.9.0 | v1.10.2)')
+    .option('--longhorn <version>', 'Longhorn version (local: v1.8.1 | v1.9.0 | v1.9.2 | v1.10.2)')
+    .option(
+      '--bim <kind>',
+      "local: real (Longhorn's own backing-image-manager and backupstore; the default where a build runs here: " +
+        'v1.8.1, and v1.9.2 for v1.9.0 and v1.9.2) or model',
+    )
     .option('--sim-bugs <edits>', 'simulator bug switches, e.g. +regress-progress,-list-error-as-empty')
+    .option(
+      '--manager <kind>',
+      "local: real (longhorn-manager's own controllers; default for v1.8.1, v1.9.0 with --bim real) or model (the simulator's)",
+    )
     .option('--scenario <name...>', 'scenarios to play (default: the profile list)')
     .option('--out <dir>', 'run records go to DIR/<run-id> (default reports/out)')
     .option('--env-dir <dir>', 'reuse a running local environment (lhchaos env up --dir D)')
@@ -71,13 +80,11 @@ export function registerRun(program: Command, io: CliIo): void {
     )
     .action(async (flags: RunFlags, command: Command) => {
       // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
-      const [{ chaosEnv }, runner, { abortOnSignals, printRunResult, renderRunReports }, { ENV_TOOL_NAMES }] =
-        await Promise.all([
-          import('../../suites/harness/index.js'),
-          import('../../suites/runner/index.js'),
-          import('./chaos-run.js'),
-          import('../../fixtures/local/index.js'),
-        ]);
+      const [{ chaosEnv }, runner, { abortOnSignals, printRunResult, renderRunReports }] = await Promise.all([
+        import('../../suites/harness/index.js'),
+        import('../../suites/runner/index.js'),
+        import('./chaos-run.js'),
+      ]);
       const {
         collectKubeArtifacts,
         loadScheduleFile,
@@ -86,6 +93,7 @@ export function registerRun(program: Command, io: CliIo): void {
         reproCommand,
         resolveRunOptions,
         runChaos,
+        toolsForRun,
         withSchedule,
         writeScheduleRecord,
       } = runner;
@@ -132,10 +140,7 @@ export function registerRun(program: Command, io: CliIo): void {
       );
       try {
         // A fresh machine: build what this run starts before anything is written.
-        const needed = [
-          ...(options.env === 'local' && !options.envDir ? ENV_TOOL_NAMES : []),
-          ...(options.coLoad ? (['k6'] as const) : []),
-        ];
+        const needed = toolsForRun(options);
         if (needed.length > 0) await ensureTools(io, needed, signals.signal);
         const result = await runChaos({
           ...options,

@@ -1,6 +1,6 @@
 // lhchaos tools, run in-process through runCli against the real tool cache.
 import assert from 'node:assert/strict';
-import { TOOL_NAMES } from '../../fixtures/toolchain/index.js';
+import { TOOLS } from '../../fixtures/toolchain/index.js';
 import { runCliCaptured } from '../../test-support/cli.js';
 
 const cli = runCliCaptured;
@@ -40,7 +40,7 @@ describe('lhchaos tools', () => {
     const rows = JSON.parse(result.stdout) as { name: string; status: string; path: string | null }[];
     assert.deepEqual(
       rows.map((r) => r.name),
-      [...TOOL_NAMES],
+      TOOLS.map((t) => t.name),
     );
     for (const row of rows) assert.notEqual(row.status, 'missing', `${row.name} is missing`);
   });
@@ -49,7 +49,7 @@ describe('lhchaos tools', () => {
     const result = await cli('tools', 'list');
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trimEnd().split('\n');
-    assert.equal(lines.length, TOOL_NAMES.length);
+    assert.equal(lines.length, TOOLS.length);
     assert.match(lines[0]!, /^etcd\s+v3\.6\.16\s+(cached|env|path)\s+\/\S+\/etcd$/);
   });
 

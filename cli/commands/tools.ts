@@ -34,7 +34,7 @@ function progressPrinter(stream: NodeJS.WritableStream): {
  */
 export async function ensureTools<Name extends ToolName>(
   io: CliIo,
-  names: readonly Name[],
+  names: readonly (Name | `${Name}@${string}`)[],
   signal?: AbortSignal,
 ): Promise<Record<Name, { path: string; version: string }>> {
   const progress = progressPrinter(io.stderr);

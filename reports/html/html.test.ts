@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { type CoverageFile, writeCoverage } from '../../record/index.js';
 import { renderReports } from '../index.js';
-import { launchChromium, writeRaceRecord } from '../testdata/index.js';
+import { BIM_LOG, launchChromium, writeRaceRecord } from '../testdata/index.js';
 
 const SHOTS = join(process.cwd(), 'test-results', 'reports');
 
@@ -89,6 +89,17 @@ describe('report.html in Chromium', function () {
     const htmlPath = await open('failing', 'v1.8.1');
     assert.equal(await page.textContent('#verdict'), 'FAIL');
     assert.match((await page.textContent('#repro')) ?? '', /^lhchaos run .*--seed 10740/);
+    // Which parts were Longhorn's own code, and the kept backing-image-manager log, one click away.
+    const components = (await page.textContent('#components')) ?? '';
+    assert.match(components, /longhorn-manager v1\.8\.1 model/);
+    assert.match(components, /backing-image-manager v1\.8\.1 Longhorn's own code/);
+    assert.match(components, /backupstore v0\.0\.0-20250227220202-651bd33886fe Longhorn's own code/);
+    const logHref = await page.getAttribute('#logs a', 'href');
+    assert.equal(logHref, BIM_LOG);
+    assert.match(
+      await readFile(join(dirname(htmlPath), logHref!), 'utf8'),
+      /Backup BackingImage already exists, no need to perform backup/,
+    );
     const view = await chartView(page);
     const stuck = view.segments.filter(
       (s) => s[6].startsWith('BackupBackingImage/bi-2-') && s[3] === 'InProgress' && s[1] === view.end,

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { HistoryEvent, RunMeta, Verdict } from '../../record/index.js';
 import { buildReportData } from './model.js';
+import { longhornLabel } from '../model/components.js';
 
 export { buildReportData, type ReportData } from './model.js';
 
@@ -59,6 +60,26 @@ export function embedJson(value: unknown): string {
 
 const VERDICT_TEXT = { true: 'PASS', false: 'FAIL', unknown: 'UNKNOWN' } as const;
 
+/**
+ * What ran as Longhorn's own code and what as the model, with links to the logs kept in the record
+ * (relative: the page sits in the run directory).
+ */
+function componentsHtml(meta: RunMeta): string {
+  if (!meta.components || meta.components.length === 0) return '';
+  const parts = meta.components.map(
+    (c) =>
+      `<span class="component component-${c.kind}" title="${escapeHtml(c.note ?? '')}">${escapeHtml(c.name)} ` +
+      `${escapeHtml(c.version)} <em>${c.kind === 'real' ? "Longhorn's own code" : 'model'}</em></span>`,
+  );
+  const logs = (meta.logs ?? []).map(
+    (log) => `<a href="${escapeHtml(log)}">${escapeHtml(log.replace(/^logs\//, ''))}</a>`,
+  );
+  return (
+    `<div class="components" id="components">${parts.join(' · ')}</div>` +
+    (logs.length > 0 ? `<div class="logs" id="logs">logs: ${logs.join(' · ')}</div>` : '')
+  );
+}
+
 export async function renderHtml(
   runDir: string,
   meta: RunMeta,
@@ -83,7 +104,8 @@ export async function renderHtml(
 <header id="top" class="verdict-${escapeHtml(String(verdict.valid))}">
   <div class="verdict" id="verdict">${verdictText}</div>
   <div class="run">
-    <div><b>${escapeHtml(meta.runId)}</b> · ${escapeHtml(meta.profile)} · Longhorn ${escapeHtml(meta.longhorn.version)}${meta.longhorn.simulated ? ' (simulated)' : ''} · seed ${meta.seed}</div>
+    <div><b>${escapeHtml(meta.runId)}</b> · ${escapeHtml(meta.profile)} · ${escapeHtml(longhornLabel(meta))} · seed ${meta.seed}</div>
+    ${componentsHtml(meta)}
     <div class="repro"><span>repro</span> <code id="repro">${escapeHtml(meta.repro)}</code> <button id="copy-repro" type="button">copy</button></div>
   </div>
 </header>

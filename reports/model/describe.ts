@@ -13,6 +13,8 @@ export function resourceOf(event: HistoryEvent): string | undefined {
       return `rule/${event.rule.name}`;
     case 'fault':
       return event.decision.rule ? `rule/${event.decision.rule}` : undefined;
+    case 'kube-event':
+      return `${event.involved.kind}/${event.involved.name}`;
     default:
       return undefined;
   }
@@ -79,6 +81,10 @@ function describeBody(event: HistoryEvent): string {
     }
     case 'log':
       return `${event.level} ${event.source}: ${short(event.message, 160)}`;
+    case 'kube-event': {
+      const repeat = event.count > 1 ? ` (x${event.count})` : '';
+      return `event ${event.eventType} ${event.reason} on ${event.involved.kind}/${event.involved.name} by ${event.component}${repeat}: ${short(event.message, 160)}`;
+    }
     default: {
       const unknown = event as { type?: unknown };
       return `${String(unknown.type)} ${short(event, 120)}`;

@@ -77,6 +77,27 @@ describe('terminalSummary', () => {
     ]);
   });
 
+  it("says which parts were Longhorn's own code and lists the kept logs", () => {
+    const local: RunMeta = {
+      ...meta,
+      env: 'local',
+      longhorn: { version: 'v1.9.0', simulated: true },
+      components: [
+        { name: 'longhorn-manager', kind: 'model', version: 'v1.9.0' },
+        { name: 'backing-image-manager', kind: 'real', version: 'v1.9.2', note: 'nearest served build' },
+        { name: 'backupstore', kind: 'real', version: 'v0.0.0-20250804022317-794abf817297' },
+      ],
+      logs: ['logs/bim-node-1-disk-1.log'],
+    };
+    const lines = terminalSummary(local, { valid: true, checks: [check({})] }, paths).split('\n');
+    assert.equal(
+      lines[1],
+      "Longhorn's own code: backing-image-manager v1.9.2, backupstore 794abf817297; " +
+        'modelled: longhorn-manager (v1.9.0 behaviour) [backing-image-manager v1.9.2: nearest served build]',
+    );
+    assert.ok(lines.includes('log:     out/r-7/logs/bim-node-1-disk-1.log'));
+  });
+
   it('caps long groups and says when no check ran', () => {
     const many = Array.from({ length: 14 }, (_, i) => check({ valid: false, iteration: i }));
     const text = terminalSummary(meta, { valid: false, checks: many }, paths);

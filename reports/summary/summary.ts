@@ -2,6 +2,7 @@
 // report is and the repro command. Each finding is said once, here: the verdict line counts what the
 // groups above it list. Plain text: the caller decides about colour.
 import type { CheckResult, RunMeta, Verdict } from '../../record/index.js';
+import { componentsLine } from '../model/components.js';
 
 type Outcome = 'failed' | 'unknown' | 'warning' | 'passed';
 
@@ -57,6 +58,8 @@ export function terminalSummary(
   const out: string[] = [
     `lhchaos ${meta.runId} (${meta.profile}, Longhorn ${meta.longhorn.version}, seed ${meta.seed})`,
   ];
+  const components = componentsLine(meta);
+  if (components) out.push(components);
   for (const outcome of ['failed', 'unknown', 'warning'] as const) {
     const checks = groups[outcome];
     if (checks.length === 0) continue;
@@ -76,6 +79,7 @@ export function terminalSummary(
   out.push(`report:  ${paths.htmlPath}`);
   out.push(`junit:   ${paths.junitPath}`);
   out.push(`record:  ${paths.runDir}`);
+  for (const log of meta.logs ?? []) out.push(`log:     ${paths.runDir}/${log}`);
   out.push(`repro:   ${meta.repro}`);
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,8 @@
 // Realistic run records for tests and benchmarks, until the runner writes real ones: the #10740 race on a
 // buggy Longhorn (v1.8.1: stuck), the same race on a fixed one (v1.9.0: passes with a race witness), and
 // large records for scale. Shapes follow docs/longhorn.md#controllers and docs/longhorn.md#detecting-the-race.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SeededRandom } from '../../common/index.js';
 import {
   type CheckResult,
@@ -43,10 +45,30 @@ function metaFor(runId: string, seed: number, version: string, iterations: numbe
     scenarios: [
       { name: SCENARIO, description: 'A BBI deleted by the target sync while InProgress', iterations },
     ],
+    // The manager modelled, backing-image-manager and backupstore Longhorn's own (a run with --bim real).
+    components: [
+      { name: 'longhorn-manager', kind: 'model', version },
+      {
+        name: 'backing-image-manager',
+        kind: 'real',
+        version: version === 'v1.8.1' ? 'v1.8.1' : 'v1.9.2',
+        ...(version === 'v1.9.0' ? { note: 'nearest served build with the fix' } : {}),
+      },
+      {
+        name: 'backupstore',
+        kind: 'real',
+        version:
+          version === 'v1.8.1' ? 'v0.0.0-20250227220202-651bd33886fe' : 'v0.0.0-20250804022317-794abf817297',
+      },
+    ],
+    logs: [BIM_LOG],
     timeFactor: 0.1,
     stallWindowMs: 30_000,
   };
 }
+
+/** The backing-image-manager log a run keeps, relative to the run directory. */
+export const BIM_LOG = 'logs/bim-node-2-disk-1.log';
 
 interface IterationOutcome {
   checks: CheckResult[];
@@ -343,5 +365,10 @@ export async function writeRaceRecord(
   await writer.writeMeta(meta);
   await writer.writeVerdict(verdict);
   await writer.close();
+  await mkdir(join(runDir, 'logs'), { recursive: true });
+  await writeFile(
+    join(runDir, BIM_LOG),
+    'time="2026-12-02T05:12:43Z" level=info msg="Backup BackingImage already exists, no need to perform backup"\n',
+  );
   return { meta, verdict, events: h.eventCount };
 }

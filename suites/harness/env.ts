@@ -14,7 +14,11 @@ export interface ChaosEnv {
   iterations?: number;
   durationMs?: number;
   longhorn?: string;
+  /** Local: Longhorn's own backing-image-manager (`real`) or the model's (`model`). */
+  bim?: string;
   simBugs: string[];
+  /** Local: `real` (longhorn-manager's own controllers) or `model` (the simulator's). */
+  manager?: string;
   outDir?: string;
   timeFactor?: number;
   /** Kube mode: the in-cluster proxy's control URL and MinIO reached directly (not through the proxy). */
@@ -71,10 +75,12 @@ export function readChaosEnv(source: Source = process.env): ChaosEnv {
       ? parseDuration(source.LHCHAOS_DURATION, 'LHCHAOS_DURATION')
       : undefined,
     longhorn: source.LHCHAOS_LONGHORN || undefined,
+    bim: source.LHCHAOS_BIM || undefined,
     simBugs: (source.LHCHAOS_SIM_BUGS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    manager: source.LHCHAOS_MANAGER || undefined,
     outDir: source.LHCHAOS_OUT || undefined,
     timeFactor: positive(source, 'LHCHAOS_TIME_FACTOR'),
     proxyControlUrl: source.LHCHAOS_PROXY_CONTROL_URL || undefined,

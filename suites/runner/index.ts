@@ -36,6 +36,7 @@ export {
   resolveRunOptions,
   reproCommand,
   withSchedule,
+  toolsForRun,
   DEFAULT_CLUSTER_DIR,
   type RunFlags,
   type ResolvedRunOptions,

@@ -2,7 +2,10 @@
 // named in a UsageError, and the one-line command that repeats the run.
 import { join, resolve } from 'node:path';
 import { UsageError, parseSeed, randomSeed } from '../../common/index.js';
+import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
+import { ENV_TOOL_NAMES, isRealManagerVersion, REAL_MANAGER_VERSIONS } from '../../fixtures/local/index.js';
 import { LONGHORN_VERSIONS, resolveBehaviour } from '../../fixtures/simulator/index.js';
+import type { ToolName } from '../../fixtures/toolchain/index.js';
 import { parseDuration, type ChaosEnv } from '../harness/index.js';
 import type { CoLoadBreach } from './co-load.js';
 import { profileByName } from './profiles.js';
@@ -19,7 +22,9 @@ export interface RunFlags {
   iterations?: string;
   duration?: string;
   longhorn?: string;
+  bim?: string;
   simBugs?: string;
+  manager?: string;
   scenario?: string[];
   out?: string;
   envDir?: string;
@@ -70,7 +75,12 @@ export function reproCommand(
     `--seed ${options.seed}`,
   ];
   if (options.env === 'local' || options.longhorn !== 'unknown') parts.push(`--longhorn ${options.longhorn}`);
+  // A run without `bim` ran the model (runChaos's default), which is not the CLI's default everywhere.
+  const bim = options.bim ?? 'model';
+  if (options.env === 'local' && bim !== defaultBim(options.longhorn)) parts.push(`--bim ${bim}`);
   if (options.simBugs.length > 0) parts.push(`--sim-bugs ${options.simBugs.join(',')}`);
+  if (options.env === 'local' && (options.manager ?? 'model') !== defaultManager(options.longhorn, bim))
+    parts.push(`--manager ${options.manager ?? 'model'}`);
   const defaultScenarios = options.profile.scenarios.join(',');
   if (options.schedulePath) parts.push(`--schedule ${options.schedulePath}`);
   else if (options.scenarios.map((s) => s.name).join(',') !== defaultScenarios) {
@@ -88,6 +98,75 @@ export function reproCommand(
   if (options.env === 'kube' && options.clusterSeed !== undefined)
     parts.push(`# cluster up --seed ${options.clusterSeed}; the run's --seed replaces it`);
   return parts.join(' ');
+}
+
+/**
+ * Local runs use longhorn-manager's own controllers where this project builds them (v1.8.1, v1.9.0), beside
+ * Longhorn's own backing-image-managers: its BackupBackingImage controller calls them over gRPC, which the
+ * model does not serve, so `--bim model` alone means the model manager too.
+ */
+export function defaultManager(longhorn: string, bim: 'real' | 'model'): 'real' | 'model' {
+  return isRealManagerVersion(longhorn) && bim === 'real' ? 'real' : 'model';
+}
+
+function resolveManager(
+  flag: string | undefined,
+  longhorn: string,
+  bim: 'real' | 'model',
+  simBugs: string[],
+  timeFactor: number | undefined,
+): 'real' | 'model' {
+  const manager = flag ?? defaultManager(longhorn, bim);
+  if (manager !== 'real' && manager !== 'model')
+    throw new UsageError(`--manager: expected real or model, got '${manager}'`);
+  if (manager === 'model') return manager;
+  if (!isRealManagerVersion(longhorn)) {
+    throw new UsageError(
+      `--manager real: no longhorn-manager ${longhorn} here; real: ${Object.keys(REAL_MANAGER_VERSIONS).join(', ')} (use --manager model)`,
+    );
+  }
+  if (simBugs.length > 0) {
+    throw new UsageError(
+      '--sim-bugs: with --manager real the simulated controllers the bugs live in are off (use --manager model)',
+    );
+  }
+  if (timeFactor !== undefined && timeFactor !== 1) {
+    throw new UsageError(
+      '--time-factor: the real longhorn-manager runs at its own speed (use --manager model)',
+    );
+  }
+  return manager;
+}
+
+/** A tool, or one pin of it. */
+type ToolRef = ToolName | `${ToolName}@${string}`;
+
+/**
+ * The pinned tools this run starts (`name` or `name@version`), so that a first run on a fresh machine builds
+ * them, with progress, before anything else happens: the environment's (unless it is reused), Longhorn's own
+ * backing-image-manager of the run's version (unless the reused environment runs it), the manager harness
+ * and its engine CLI, k6 for the co-load.
+ */
+export function toolsForRun(
+  options: Pick<ResolvedRunOptions, 'env' | 'envDir' | 'longhorn' | 'bim' | 'manager' | 'coLoad'>,
+): ToolRef[] {
+  const tools: ToolRef[] = [];
+  if (options.env === 'local' && !options.envDir) {
+    tools.push(...ENV_TOOL_NAMES);
+    const bim = options.bim === 'real' ? realBackingImageManagerFor(options.longhorn) : undefined;
+    if (bim) tools.push(`backing-image-manager@${bim.version}`);
+  }
+  if (options.env === 'local' && options.manager === 'real' && isRealManagerVersion(options.longhorn)) {
+    const engine = REAL_MANAGER_VERSIONS[options.longhorn].engine;
+    tools.push(`longhorn-manager@${options.longhorn}`, `longhorn-engine@${engine}`);
+  }
+  if (options.coLoad) tools.push('k6');
+  return tools;
+}
+
+/** Longhorn's own backing-image-manager wherever a build of it runs here; the model elsewhere. */
+export function defaultBim(longhorn: string): 'real' | 'model' {
+  return realBackingImageManagerFor(longhorn) ? 'real' : 'model';
 }
 
 export function resolveRunOptions(
@@ -113,14 +192,26 @@ export function resolveRunOptions(
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const bimRaw = flags.bim ?? env.bim;
+  let bim: 'real' | 'model' = 'model';
   if (envName === 'local') {
     if (!(LONGHORN_VERSIONS as readonly string[]).includes(longhorn)) {
       throw new UsageError(
         `--longhorn: '${longhorn}' has no simulated behaviour; valid: ${LONGHORN_VERSIONS.join(', ')}`,
       );
     }
+    if (bimRaw !== undefined && bimRaw !== 'real' && bimRaw !== 'model') {
+      throw new UsageError(`--bim: expected real or model, got '${bimRaw}'`);
+    }
+    bim = bimRaw ?? defaultBim(longhorn);
+    if (bim === 'real' && !realBackingImageManagerFor(longhorn)) {
+      throw new UsageError(
+        `--bim real: no build of Longhorn's backing-image-manager stands for ${longhorn} here ` +
+          '(the Go module proxy does not serve one); use --bim model',
+      );
+    }
     try {
-      resolveBehaviour(longhorn, simBugs);
+      resolveBehaviour(longhorn, simBugs, { realBackingImageManager: bim === 'real' });
     } catch (error) {
       throw new UsageError(`--sim-bugs: ${(error as Error).message.replace(/^--bugs: /, '')}`);
     }
@@ -128,6 +219,7 @@ export function resolveRunOptions(
     if (simBugs.length > 0)
       throw new UsageError('--sim-bugs: only for --env local (a real Longhorn has no bug switches)');
     if (flags.envDir) throw new UsageError('--env-dir: only for --env local');
+    if (bimRaw !== undefined) throw new UsageError('--bim: only for --env local (a cluster runs its own)');
   }
   if (envName === 'local' && flags.clusterDir) throw new UsageError('--cluster-dir: only for --env kube');
   const names =
@@ -144,6 +236,17 @@ export function resolveRunOptions(
   }
   if (envName === 'kube' && timeFactor !== undefined && timeFactor !== 1) {
     throw new UsageError('--time-factor: a real Longhorn runs at its own speed (only for --env local)');
+  }
+  const managerFlag = flags.manager ?? env.manager;
+  if (envName === 'kube' && flags.manager !== undefined)
+    throw new UsageError('--manager: only for --env local (a cluster runs its own longhorn-manager)');
+  const manager =
+    envName === 'local' ? resolveManager(managerFlag, longhorn, bim, simBugs, timeFactor) : undefined;
+  if (manager === 'real' && bim !== 'real') {
+    throw new UsageError(
+      "--manager real: longhorn-manager's BackupBackingImage controller calls the backing-image managers " +
+        'over gRPC, which the model does not serve; use --bim real, or --manager model',
+    );
   }
   const minioEndpoint = flags.minio ?? env.minio?.endpoint;
   const proxyControlUrl = flags.proxyControl ?? env.proxyControlUrl;
@@ -163,7 +266,9 @@ export function resolveRunOptions(
     iterations,
     durationMs,
     longhorn,
+    bim,
     simBugs,
+    manager,
     outDir: flags.out ?? env.outDir ?? 'reports/out',
     timeFactor,
     coLoad: coLoadMode(flags.coLoad),

@@ -15,6 +15,11 @@ export interface Profile {
   budgetMs: number;
   /** Stall window in Longhorn seconds (scaled by the time factor). */
   stallWindowT: number;
+  /**
+   * `spec.pollInterval` of BackupTarget default (a Go duration; Longhorn's default is 300s). The model
+   * scales it by the time factor; the real manager runs it as it is. A scenario may set its own.
+   */
+  pollInterval: string;
   verbose: boolean;
   /** Soak statistics (failure rate with a Wilson interval, time to first failure). */
   soak: boolean;
@@ -41,6 +46,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     timeFactor: 0.05,
     budgetMs: 120_000,
     stallWindowT: 120,
+    pollInterval: '300s',
     verbose: false,
     soak: false,
   },
@@ -53,6 +59,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     timeFactor: 0.05,
     budgetMs: 15 * 60_000,
     stallWindowT: 120,
+    pollInterval: '300s',
     verbose: false,
     soak: false,
   },
@@ -66,6 +73,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     timeFactor: 0.1,
     budgetMs: 4 * 3_600_000,
     stallWindowT: 120,
+    pollInterval: '300s',
     verbose: false,
     soak: true,
   },
@@ -81,6 +89,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     timeFactor: 0.05,
     budgetMs: 10 * 60_000,
     stallWindowT: 120,
+    pollInterval: '300s',
     verbose: false,
     soak: false,
   },
@@ -93,6 +102,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     timeFactor: 0.05,
     budgetMs: 10 * 60_000,
     stallWindowT: 120,
+    pollInterval: '300s',
     verbose: true,
     soak: false,
   },

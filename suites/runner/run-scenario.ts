@@ -81,6 +81,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     T: 1000 * target.timeFactor,
     timeFactor: target.timeFactor,
     syncResolutionMs: 1000,
+    bimT: 1000 * target.bimTimeFactor,
   };
   history.setScenario(scenario.name);
   phase(history, 'setup');

@@ -4,9 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
+import type { ManagerEvent } from '../../fixtures/local/index.js';
 import {
   readHistory,
   RunRecordWriter,
+  type KubeEventRecord,
   type NewEvent,
   type RunMeta,
   type Verdict,
@@ -44,7 +46,15 @@ export interface ChaosRunOptions {
   iterations?: number;
   durationMs?: number;
   longhorn: string;
+  /** Local: Longhorn's own backing-image-manager (`real`) or the model's; ignored on a cluster. */
+  bim?: 'real' | 'model';
   simBugs: string[];
+  /**
+   * Local: `real` runs longhorn-manager's own BackupTarget, BackupBackingImage and SystemBackup
+   * controllers (fixtures/manager-harness) at Longhorn's own speed (time factor 1); `model` (default)
+   * runs the simulator's.
+   */
+  manager?: 'real' | 'model';
   outDir: string;
   timeFactor?: number;
   kube?: { proxyControlUrl?: string; store?: StoreAccess; backingImageUrl?: string };
@@ -90,6 +100,21 @@ export interface ChaosRunResult {
   soak?: SoakReport;
 }
 
+/** A Kubernetes event of the real manager as a history record. */
+function kubeEventRecord(event: ManagerEvent): Omit<KubeEventRecord, 'id' | 't' | 'ts'> {
+  return {
+    type: 'kube-event',
+    component: event.component,
+    eventType: event.type,
+    reason: event.reason,
+    message: event.message,
+    involved: event.involved,
+    action: event.action,
+    count: event.count,
+    emittedAt: Date.parse(event.observedAt),
+  };
+}
+
 /**
  * A run id: the start time, the seed, and a random suffix that keeps two runs of the same seed in the same
  * second apart. The id only labels and files a run; nothing a run does depends on it (names come from the
@@ -131,8 +156,17 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   if (options.hurry?.aborted) onHurry();
   options.hurry?.addEventListener('abort', onHurry, { once: true });
   const random = new SeededRandom(options.seed);
-  const timeFactor = options.timeFactor ?? (options.env === 'local' ? options.profile.timeFactor : 1);
-  const stallWindowMs = Math.round(options.profile.stallWindowT * 1000 * timeFactor);
+  const realManager = options.env === 'local' && options.manager === 'real';
+  // Longhorn's own longhorn-manager cannot be sped up: with it the whole run goes at Longhorn's speed.
+  const timeFactor =
+    options.timeFactor ?? (options.env === 'local' && !realManager ? options.profile.timeFactor : 1);
+  const realBim = options.env === 'local' && options.bim === 'real';
+  // The stall window is in Longhorn seconds. Longhorn's own backing-image-manager runs in Longhorn's
+  // real time whatever the time factor (a BackupCreate that waits for the store lock behind another
+  // upload stays New for tens of seconds on a loaded machine): with it, the window is not scaled down.
+  const stallWindowMs = Math.round(
+    options.profile.stallWindowT * 1000 * (realBim ? Math.max(1, timeFactor) : timeFactor),
+  );
   const iterations = options.iterations ?? options.profile.iterations;
   const names = nameTag(options.seed);
   const meta: RunMeta = {
@@ -153,6 +187,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     })),
     timeFactor,
     stallWindowMs,
+    pollInterval: options.profile.pollInterval,
     argv: options.argv,
     ...(options.cluster ? { cluster: options.cluster } : {}),
   };
@@ -177,7 +212,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         ? await openLocalTarget({
             envDir: options.envDir,
             longhorn: options.longhorn,
+            bim: options.bim ?? 'model',
+            runDir,
             simBugs: options.simBugs,
+            manager: options.manager ?? 'model',
+            pollInterval: options.profile.pollInterval,
             seed: options.seed,
             timeFactor,
             clock,
@@ -188,6 +227,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
               await writer.writeMeta(meta);
             },
             onProgress: log,
+            onManagerEvent: (event) => history.append(kubeEventRecord(event) as NewEvent),
             onSimulatorLog: (line) => {
               if (line.level !== 'warn' && line.level !== 'error') return;
               const { ts: _ts, level, component, msg, ...fields } = line;
@@ -222,6 +262,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     }
     meta.longhorn = target.longhorn;
     meta.tools = target.tools;
+    meta.components = target.components;
+    if (target.logs.length > 0) meta.logs = target.logs;
     await writer.writeMeta(meta);
     const client = new LonghornClient(target.kubeConfig, target.namespace);
     // Undo in reverse: proxy healed last-resort, then the run's CRs, then (earlier) the target itself.

@@ -9,7 +9,7 @@ import { chaosEnv } from '../harness/index.js';
 import { reproCommand, resolveRunOptions, withSchedule } from './options.js';
 import { loadScheduleFile, parseSchedule, scheduleScenario, type ScheduleFile } from './schedule-file.js';
 
-const ctx = { T: 50, timeFactor: 0.05, syncResolutionMs: 1000 };
+const ctx = { T: 50, timeFactor: 0.05, syncResolutionMs: 1000, bimT: 50 };
 const cfgKey = '**/backing-images/backing-images/*/backing-image.cfg';
 
 function schedule(extra: Partial<ScheduleFile> = {}): ScheduleFile {

@@ -162,7 +162,7 @@ export function parseSchedule(input: unknown, where = 'schedule'): ScheduleFile 
     origins.add(origin);
   }
   if (base) {
-    const ctx = { T: 1000, timeFactor: 1, syncResolutionMs: 1000 };
+    const ctx = { T: 1000, timeFactor: 1, syncResolutionMs: 1000, bimT: 1000 };
     for (const kept of file.keep?.rules ?? []) {
       if (!base.rules(ctx).some((r) => r.name === kept))
         throw new UsageError(`${where}: keep.rules: '${kept}' is not a rule of ${base.name}`);

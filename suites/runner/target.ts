@@ -17,12 +17,18 @@ import {
   createOwnedEnvironmentDir,
   readEnvironment,
   startLocalEnvironment,
+  startManager,
   stopLocalEnvironment,
   type EnvJson,
+  type ProcessHost,
+  type ManagerEvent,
+  type RealManagerVersion,
 } from '../../fixtures/local/index.js';
 import { KeepAliveKubeConfig } from '../../fixtures/crds/index.js';
+import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
 import { startSimulator, type LonghornVersion, type SimLogLine } from '../../fixtures/simulator/index.js';
-import type { RunMeta } from '../../record/index.js';
+import type { Component, RunMeta } from '../../record/index.js';
+import { bimLogsOf, keepLogs, logOf, realDiskManagers, type KeptLog } from './real-bim.js';
 import type { TaskStack } from './tasks.js';
 
 export interface StoreAccess {
@@ -48,7 +54,13 @@ export interface RunTarget {
   backupTargetURL: string;
   longhorn: RunMeta['longhorn'];
   timeFactor: number;
+  /** The time factor of the backing-image-manager: 1 when Longhorn's own runs (real time). */
+  bimTimeFactor: number;
   tools: Record<string, string>;
+  /** What runs as Longhorn's own code and what as the model. */
+  components: Component[];
+  /** Logs of the system under test copied into the record at teardown (relative to the run directory). */
+  logs: string[];
   /** The environment directory in local mode. */
   envDir?: string;
   /** Local: the environment is the run's own (it ends with the run; its objects need no cleanup). */
@@ -65,12 +77,22 @@ export interface LocalTargetOptions {
   onEnvironmentDir?: (dir: string, owned: boolean) => Promise<void>;
   signal?: AbortSignal;
   longhorn: string;
+  /** Longhorn's own backing-image-manager (real) or the model's. */
+  bim: 'real' | 'model';
+  /** The run directory: the system under test's logs are copied under it at teardown. */
+  runDir: string;
   simBugs: string[];
+  /** `real`: longhorn-manager's own controllers (fixtures/local/manager.ts) beside the simulator. */
+  manager: 'real' | 'model';
+  /** spec.pollInterval of BackupTarget default. */
+  pollInterval: string;
   seed: number;
   timeFactor: number;
   clock: Clock;
   tasks: TaskStack;
   onProgress?: (message: string) => void;
+  /** Receives the real manager's Kubernetes events as they come. */
+  onManagerEvent?: (event: ManagerEvent) => void;
   /** Receives the simulator's log lines (the runner records warnings and errors). */
   onSimulatorLog?: (line: SimLogLine) => void;
 }
@@ -97,9 +119,22 @@ export async function readReusedEnvironment(envDir: string): Promise<EnvJson> {
 
 export async function openLocalTarget(options: LocalTargetOptions): Promise<RunTarget> {
   const progress = options.onProgress ?? (() => {});
+  const realBim = options.bim === 'real' ? realBackingImageManagerFor(options.longhorn) : undefined;
+  if (options.bim === 'real' && !realBim) {
+    throw new UsageError(`--bim real: no real backing-image-manager stands for ${options.longhorn}`);
+  }
   let env: EnvJson;
+  let host: ProcessHost | undefined;
   if (options.envDir) {
     env = await readReusedEnvironment(options.envDir);
+    const running = env.backingImageManagers?.version;
+    if (realBim && running !== realBim.version) {
+      throw new UsageError(
+        `--env-dir ${env.dir}: --longhorn ${options.longhorn} needs Longhorn's backing-image-manager ` +
+          `${realBim.version}, and the environment runs ${running ?? 'none'}; start one with ` +
+          `\`lhchaos env up --bim ${realBim.version}\`, or use --bim model`,
+      );
+    }
     await options.onEnvironmentDir?.(env.dir, false);
   } else {
     // Environments of earlier runs whose runner and watchdog are both gone (a killed machine, a kill of
@@ -110,15 +145,27 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     let stop = (hurry: AbortSignal) => stopLocalEnvironment(dir, { keep: false, hurry }).then(() => {});
     options.tasks.defer('stop the private local environment', (hurry) => stop(hurry));
     await options.onEnvironmentDir?.(dir, true);
-    progress(`starting a private local environment in ${dir} (it ends with this run)`);
+    progress(
+      `starting a private local environment in ${dir} (it ends with this run)` +
+        (realBim ? ` with Longhorn's backing-image-manager ${realBim.version}` : ''),
+    );
     const local = await startLocalEnvironment({
       dir,
       lifetime: 'tied',
       onProgress: progress,
       signal: options.signal,
+      backingImageManagers: realBim ? { version: realBim.version } : undefined,
     });
     stop = (hurry) => local.stop({ keep: false, hurry });
     env = local.env;
+    host = local.host;
+  }
+  // Registered after the environment's own teardown, so it runs before it: the logs are still there.
+  const kept: KeptLog[] = realBim ? await bimLogsOf(env, options.runDir) : [];
+  if (kept.length > 0) {
+    options.tasks.defer("copy the logs of Longhorn's own processes into the run record", () =>
+      keepLogs(kept),
+    );
   }
   progress('starting the fault proxy in front of MinIO');
   const proxy = await startS3Proxy({
@@ -129,7 +176,42 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
   });
   options.tasks.defer('stop the fault proxy', () => proxy.close());
   const client = new ProxyClient(proxy.controlUrl);
-  progress(`starting the Longhorn simulator (${options.longhorn})`);
+  const realManager = options.manager === 'real';
+  // What plays longhorn-manager: its own controllers, or the simulator's model of them.
+  const managerComponents: Component[] = [];
+  const tools = { ...env.tools };
+  if (realManager) {
+    const manager = await startManager({
+      env,
+      version: options.longhorn as RealManagerVersion,
+      s3Endpoint: proxy.dataUrl,
+      pollInterval: options.pollInterval,
+      onProgress: progress,
+      signal: options.signal,
+      // The run's own environment: its watchdog (the manager then ends with the run, however it ends).
+      host,
+    });
+    // Copied with the backing-image managers' logs, after the manager has stopped. The harness writes a
+    // new log at each start: all of it belongs to this run.
+    kept.push({ ...(await logOf(env, 'longhorn-manager.log', options.runDir)), offset: 0 });
+    const reading = new AbortController();
+    const reader = (async () => {
+      for await (const event of manager.events(reading.signal)) options.onManagerEvent?.(event);
+    })().catch(() => undefined);
+    // Teardown runs in reverse: the manager stops first, and its events are read until then.
+    options.tasks.defer('stop reading longhorn-manager events', async () => {
+      reading.abort();
+      await reader;
+    });
+    options.tasks.defer('stop longhorn-manager', () => manager.stop());
+    managerComponents.push(...manager.components);
+    Object.assign(tools, manager.tools);
+  } else {
+    managerComponents.push({ name: 'longhorn-manager', kind: 'model', version: options.longhorn });
+  }
+  progress(
+    `starting the Longhorn simulator (${options.longhorn}${realManager ? ', beside the real manager' : ''})`,
+  );
   const simulator = await startSimulator({
     kubeconfigPath: env.kubeconfig,
     namespace: env.namespace,
@@ -147,8 +229,26 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     timeFactor: options.timeFactor,
     control: { host: '127.0.0.1', port: 0 },
     log: options.onSimulatorLog,
+    backingImageManagers: realBim ? realDiskManagers(env, host) : undefined,
+    manager: options.manager,
+    pollInterval: options.pollInterval,
   });
   options.tasks.defer('stop the simulator', () => simulator.stop());
+  const backupstore = env.backingImageManagers?.backupstore ?? 'unknown';
+  const components: Component[] = [
+    ...managerComponents,
+    realBim
+      ? {
+          name: 'backing-image-manager',
+          kind: 'real',
+          version: realBim.version,
+          ...(realBim.note ? { note: realBim.note } : {}),
+        }
+      : { name: 'backing-image-manager', kind: 'model', version: simulator.behaviour.version },
+    realBim
+      ? { name: 'backupstore', kind: 'real', version: backupstore }
+      : { name: 'backupstore', kind: 'model', version: simulator.behaviour.version },
+  ];
   return {
     env: 'local',
     kubeConfig: kubeConfigFor(env),
@@ -158,11 +258,19 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     proxyDataUrl: proxy.dataUrl,
     clusterFaults: simulatorClusterFaults(simulator.controlUrl),
     store: { ...env.s3 },
-    backingImageUrl: 'http://backing-images.lhchaos.invalid/image.raw',
+    backingImageUrl: simulator.backingImageUrl,
     backupTargetURL: env.backupTargetURL,
-    longhorn: { version: simulator.behaviour.version, simulated: true, bugs: [...simulator.behaviour.bugs] },
+    longhorn: {
+      version: simulator.behaviour.version,
+      simulated: true,
+      // With the real manager, the bug switches of the simulated controllers are not in play.
+      bugs: realManager ? [] : [...simulator.behaviour.bugs],
+    },
     timeFactor: options.timeFactor,
-    tools: { ...env.tools },
+    bimTimeFactor: realBim ? 1 : options.timeFactor,
+    tools,
+    components,
+    logs: kept.map((log) => log.relative),
     envDir: env.dir,
     envOwned: options.envDir === undefined,
   };
@@ -221,6 +329,12 @@ export function openKubeTarget(options: KubeTargetOptions): RunTarget {
       options.backupTargetURL ?? `s3://${options.store.bucket}@${options.store.region}/backupstore`,
     longhorn: { version: options.longhornVersion ?? 'unknown', simulated: false },
     timeFactor: 1,
+    bimTimeFactor: 1,
     tools: {},
+    components: [
+      { name: 'longhorn-manager', kind: 'real', version: options.longhornVersion ?? 'unknown' },
+      { name: 'backing-image-manager', kind: 'real', version: options.longhornVersion ?? 'unknown' },
+    ],
+    logs: [],
   };
 }

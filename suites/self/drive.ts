@@ -19,6 +19,12 @@ export interface DriveOptions {
   simBugs?: string[];
   iterations?: number;
   profile?: Profile['name'];
+  /** Overrides the profile's stall window (Longhorn seconds). */
+  stallWindowT?: number;
+  /** Longhorn's own longhorn-manager, or the model's (default: the model, which has the bug switches). */
+  manager?: 'real' | 'model';
+  /** Longhorn's own backing-image-manager, or the model's (default: the model). */
+  bim?: 'real' | 'model';
   envDir?: string;
   outDir?: string;
   signal?: AbortSignal;
@@ -30,12 +36,17 @@ export async function drive(options: DriveOptions): Promise<ChaosRunResult & { c
   const base = {
     env: 'local' as const,
     envDir: options.envDir,
-    profile: PROFILES[options.profile ?? 'smoke'],
+    profile: {
+      ...PROFILES[options.profile ?? 'smoke'],
+      ...(options.stallWindowT === undefined ? {} : { stallWindowT: options.stallWindowT }),
+    },
     scenarios: options.scenarios.map(scenarioByName),
     seed: options.seed,
     iterations: options.iterations,
     longhorn: options.longhorn,
     simBugs: options.simBugs ?? [],
+    manager: options.manager,
+    bim: options.bim,
     outDir,
     signal: options.signal,
   };

@@ -83,6 +83,10 @@ describe('self: Ctrl-C during a run', function () {
         'smoke',
         '--longhorn',
         longhorn,
+        // The simulator's models: the states these tests stop at are the model's (the test environment
+        // runs no real backing-image-manager).
+        '--bim',
+        'model',
         '--seed',
         '5',
         '--out',

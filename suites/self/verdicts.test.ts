@@ -7,12 +7,10 @@ import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIM_BUGS } from '../../fixtures/simulator/index.js';
-import { readHistory, type CheckResult } from '../../record/index.js';
+import { readHistory } from '../../record/index.js';
 import { judgeRun } from '../runner/index.js';
 import { drive } from './drive.js';
-
-const failing = (checks: CheckResult[], name: string) =>
-  checks.filter((c) => c.name === name && c.severity === 'error' && c.valid === false);
+import { assertStuckAtZero, failing } from './expect.js';
 
 describe('self: the suite against the simulated Longhorn', function () {
   this.timeout(240_000);
@@ -22,14 +20,7 @@ describe('self: the suite against the simulated Longhorn', function () {
       const run = await drive({ longhorn: 'v1.8.1', seed, scenarios: ['partial-sync'] });
       try {
         assert.equal(run.exitCode, 1, `verdict ${String(run.verdict.valid)}`);
-        const stuck = failing(run.verdict.checks, 'no-stuck-state');
-        assert.ok(
-          stuck.some((c) => c.subject?.startsWith('SystemBackup/')),
-          'a SystemBackup is reported stuck',
-        );
-        const stuckBbi = stuck.find((c) => c.subject?.startsWith('BackupBackingImage/'));
-        assert.ok(stuckBbi, 'a BackupBackingImage is reported stuck');
-        assert.match(stuckBbi.message, /InProgress 0%/);
+        const stuckBbi = assertStuckAtZero(run.verdict.checks);
         assert.ok(failing(run.verdict.checks, 'bbi-completes').length > 0, 'progress never reached 100');
         assert.ok(stuckBbi.evidence.length > 0);
         // The evidence ids name watch events of that very BBI.

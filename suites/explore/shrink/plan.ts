@@ -50,7 +50,7 @@ export function scheduleUnits(schedule: ScheduleFile): string[] {
   );
   if (schedule.base) {
     const base = scenarioByName(schedule.base);
-    const ctx = { T: 1000, timeFactor: 1, syncResolutionMs: 1000 };
+    const ctx = { T: 1000, timeFactor: 1, syncResolutionMs: 1000, bimT: 1000 };
     for (const r of base.rules(ctx))
       if (!schedule.keep?.rules || schedule.keep.rules.includes(r.name)) units.push(`rule:${r.name}`);
     for (const t of base.triggers)

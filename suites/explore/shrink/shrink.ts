@@ -271,8 +271,8 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
     await writeJsonFileAtomic(report.schedulePath, schedule);
     report.repro = options.reproFor(report.schedulePath);
     report.rules =
-      scheduleScenario(schedule).rules({ T: 1000, timeFactor: 1, syncResolutionMs: 1000 }).length +
-      scheduleScenario(schedule).triggers.filter((t) => t.rule !== undefined).length;
+      scheduleScenario(schedule).rules({ T: 1000, timeFactor: 1, syncResolutionMs: 1000, bimT: 1000 })
+        .length + scheduleScenario(schedule).triggers.filter((t) => t.rule !== undefined).length;
     await save();
     if (options.verify > 0 && !options.signal?.aborted) {
       let failures = 0;
