@@ -8,14 +8,11 @@
 // BBIs CR-only too, after the scenario's store read). Excused (a warning, like race-witness): a deletion
 // right after a listing that really did not show that cfg, i.e. the last listing of the backing-image
 // directory recorded before the deletion hid it (its decision's `hiddenKeys` name the cfg or its
-// directory) and a rule that hid it was still armed. That is the #10740 race hitting a finished BBI.
+// directory) and the rule that hid it was still armed. That is the #10740 race hitting a finished BBI.
 // Every listing under a stale-listing rule is recorded (each is a `stale` decision, hiding something or
 // not), so there the last recorded listing is the one the controller acted on; a listing that hid
 // nothing under a visibility-lag rule alone is a `pass`, not recorded, but such a rule hides its cfg from
-// every listing while it is armed. Undecided (`unknown`): the hiding rules were removed between that
-// listing and the deletion. A sync may act on a listing seconds old (it lists first, then works through
-// the volumes), so the deletion may well come from the hiding listing; but a listing after the removal
-// would be an unrecorded `pass`, so the history cannot tell which one the sync acted on.
+// every listing while it is armed.
 import { DELETE_CR_ONLY_LABEL } from '../../../fixtures/crds/index.js';
 import type { HistoryEvent, StoreEvent, WatchedKind } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
@@ -34,17 +31,16 @@ interface Listing {
   eventId: number;
   /** Within the backing-image directory: the images whose cfg starts with it are covered. */
   within: string;
-  /** Image -> the rules of the decision that hid it from this listing. */
-  hidden: Map<string, string[]>;
+  /** Image -> the rule that hid it from this listing. */
+  hidden: Map<string, string>;
 }
 
 interface Deletion {
   bbi: TrackedObject;
   eventId: number;
   completedEventId: number;
-  /** The rules that hid the cfg from the listing before the deletion, that listing's event, and whether
-   * one of them was still armed at the deletion. */
-  hiddenBy?: { rules: string[]; eventId: number; armed: boolean };
+  /** The armed rule that hid the cfg from the listing before the deletion, and that listing's event. */
+  hiddenBy?: { rule: string; eventId: number };
 }
 
 export class StoredBbiKept implements StreamingChecker {
@@ -85,27 +81,20 @@ export class StoredBbiKept implements StreamingChecker {
 
   private noteListing(
     eventId: number,
-    decision: {
-      op: string;
-      prefix?: string;
-      rule: string | null;
-      rules?: string[];
-      hiddenKeys?: string[];
-    },
+    decision: { op: string; prefix?: string; rule: string | null; hiddenKeys?: string[] },
   ): void {
     if (!LIST_OPS.has(decision.op)) return;
     const within = IMAGE_LISTING.exec(decision.prefix ?? '')?.[1];
     if (within === undefined) return;
-    const hidden = new Map<string, string[]>();
-    const rules = decision.rules ?? (decision.rule ? [decision.rule] : []);
+    const hidden = new Map<string, string>();
     for (const key of decision.hiddenKeys ?? []) {
       const image = IMAGE_ENTRY.exec(key)?.[1];
-      if (image !== undefined && rules.length > 0) hidden.set(image, rules);
+      if (image !== undefined && decision.rule) hidden.set(image, decision.rule);
     }
     this.listings.set(decision.prefix ?? '', { eventId, within, hidden });
   }
 
-  /** The rules that hid the image's cfg from the last listing of it before now, if any did. */
+  /** The rule that hid the image's cfg from the last listing of it before now, if still armed. */
   private excuse(image: string | undefined): Deletion['hiddenBy'] {
     if (image === undefined) return undefined;
     let last: Listing | undefined;
@@ -113,9 +102,8 @@ export class StoredBbiKept implements StreamingChecker {
       if (!`${image}/backing-image.cfg`.startsWith(listing.within)) continue;
       if (!last || listing.eventId > last.eventId) last = listing;
     }
-    const rules = last?.hidden.get(image);
-    if (!last || rules === undefined) return undefined;
-    return { rules, eventId: last.eventId, armed: rules.some((rule) => this.armed.has(rule)) };
+    const rule = last?.hidden.get(image);
+    return last && rule !== undefined && this.armed.has(rule) ? { rule, eventId: last.eventId } : undefined;
   }
 
   private judge(store: StoreEvent): void {
@@ -124,34 +112,16 @@ export class StoredBbiKept implements StreamingChecker {
     for (const d of this.pending) {
       const cfg = d.bbi.backingImage === undefined ? undefined : configs.get(d.bbi.backingImage);
       if (!cfg || cfg.completeTime === '') continue;
+      if (d.hiddenBy !== undefined) this.excused++;
       const what = `${subjectOf(d.bbi)} was Completed and then deleted CR-only while ${cfg.key} was complete in the store`;
-      const hid =
-        d.hiddenBy &&
-        `rule ${d.hiddenBy.rules.join(', ')} hid it from the last recorded listing before the deletion (event #${d.hiddenBy.eventId})`;
-      let verdict: Pick<Finding, 'valid' | 'severity' | 'message'>;
-      if (d.hiddenBy === undefined) {
-        verdict = {
-          valid: false,
-          severity: 'error',
-          message: `${what}: the cluster lost track of a valid backup (a failed listing read as an empty store?)`,
-        };
-      } else if (d.hiddenBy.armed) {
-        this.excused++;
-        verdict = {
-          valid: false,
-          severity: 'warn',
-          message: `${what}, but ${hid}: the deletion race hit a finished BBI`,
-        };
-      } else {
-        verdict = {
-          valid: 'unknown',
-          severity: 'error',
-          message: `${what}; ${hid}, but that rule was removed before the deletion, and a listing after its removal is not recorded: cannot tell which listing the sync acted on`,
-        };
-      }
       this.findings.push({
         name: NAME,
-        ...verdict,
+        valid: false,
+        severity: d.hiddenBy === undefined ? 'error' : 'warn',
+        message:
+          d.hiddenBy === undefined
+            ? `${what}: the cluster lost track of a valid backup (a failed listing read as an empty store?)`
+            : `${what}, but rule ${d.hiddenBy.rule} hid it from the listing before the deletion (event #${d.hiddenBy.eventId}): the deletion race hit a finished BBI`,
         evidence: [
           d.completedEventId,
           ...(d.hiddenBy === undefined ? [] : [d.hiddenBy.eventId]),
@@ -167,7 +137,6 @@ export class StoredBbiKept implements StreamingChecker {
 
   finish({ endT }: FinishContext): Finding[] {
     const errors = this.findings.filter((f) => f.severity === 'error');
-    // Failures and undecided deletions stand for themselves: no "held" line beside them.
     if (errors.length > 0) return this.findings;
     const first = this.pending[0];
     if (this.lastStoreT === undefined && first) {
