@@ -5,14 +5,10 @@
 // backing-image.cfg there means the cluster dropped a valid backup.
 //
 // Not judged: deletions after the `teardown` phase or after the last store read (the runner's cleanup labels
-// BBIs CR-only too, after the scenario's store read). Excused (a warning, like race-witness): a deletion
-// right after a listing that really did not show that cfg, i.e. the last listing of the backing-image
-// directory recorded before the deletion hid it (its decision's `hiddenKeys` name the cfg or its
-// directory) and the rule that hid it was still armed. That is the #10740 race hitting a finished BBI.
-// Every listing under a stale-listing rule is recorded (each is a `stale` decision, hiding something or
-// not), so there the last recorded listing is the one the controller acted on; a listing that hid
-// nothing under a visibility-lag rule alone is a `pass`, not recorded, but such a rule hides its cfg from
-// every listing while it is armed.
+// BBIs CR-only too, after the scenario's store read), and deletions while the fault proxy hides that cfg
+// from listings (a visibility-lag rule that hid it is still armed, or a stale-listing rule is armed): the
+// listing then truly misses the cfg and the deletion is the #10740 race hitting a finished BBI, reported as
+// a warning like race-witness.
 import { DELETE_CR_ONLY_LABEL } from '../../../fixtures/crds/index.js';
 import type { HistoryEvent, StoreEvent, WatchedKind } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
@@ -21,34 +17,22 @@ import { subjectOf } from './view.js';
 
 const NAME = 'stored-bbi-kept';
 const KINDS: readonly WatchedKind[] = ['BackupBackingImage'];
-/** A listed entry of one backing image: its cfg, or its directory (a CommonPrefix with delimiter `/`). */
-const IMAGE_ENTRY = /backing-images\/backing-images\/([^/]+)\/(?:backing-image\.cfg)?$/;
-/** A listing prefix that reaches into the backing-image directory; group 1: what it asks within it. */
-const IMAGE_LISTING = /(?:^|\/)backing-images\/backing-images\/(.*)$/;
-const LIST_OPS = new Set(['ListObjects', 'ListObjectsV2']);
-
-interface Listing {
-  eventId: number;
-  /** Within the backing-image directory: the images whose cfg starts with it are covered. */
-  within: string;
-  /** Image -> the rule that hid it from this listing. */
-  hidden: Map<string, string>;
-}
+const CFG_KEY = /backing-images\/backing-images\/([^/]+)\/backing-image\.cfg$/;
 
 interface Deletion {
   bbi: TrackedObject;
   eventId: number;
   completedEventId: number;
-  /** The armed rule that hid the cfg from the listing before the deletion, and that listing's event. */
-  hiddenBy?: { rule: string; eventId: number };
+  /** The armed rule that hid the cfg from listings at the deletion, if any. */
+  hiddenBy?: string;
 }
 
 export class StoredBbiKept implements StreamingChecker {
   readonly names = [NAME];
   readonly property = 'safety';
-  private readonly armed = new Set<string>();
-  /** The last recorded listing per listing prefix (a handful of prefixes, so memory stays small). */
-  private readonly listings = new Map<string, Listing>();
+  private readonly armed = new Map<string, string>();
+  /** Per backing image, the listing-hiding rules that hid its cfg. */
+  private readonly hiddenBy = new Map<string, Set<string>>();
   private pending: Deletion[] = [];
   private readonly findings: Finding[] = [];
   private tornDown = false;
@@ -59,10 +43,11 @@ export class StoredBbiKept implements StreamingChecker {
   observe(event: HistoryEvent, change: ObjectChange | undefined): void {
     if (event.type === 'phase' && event.name === 'teardown') this.tornDown = true;
     if (event.type === 'rule') {
-      if (event.action === 'add' || event.action === 'update') this.armed.add(event.rule.name);
+      if (event.action === 'add' || event.action === 'update')
+        this.armed.set(event.rule.name, event.rule.type);
       else this.armed.delete(event.rule.name);
     }
-    if (event.type === 'fault') this.noteListing(event.id, event.decision);
+    if (event.type === 'fault') this.noteHidden(event.decision);
     if (event.type === 'store') this.judge(event);
     if (!change || change.object.kind !== 'BackupBackingImage' || this.tornDown) return;
     const { object } = change;
@@ -79,31 +64,26 @@ export class StoredBbiKept implements StreamingChecker {
     });
   }
 
-  private noteListing(
-    eventId: number,
-    decision: { op: string; prefix?: string; rule: string | null; hiddenKeys?: string[] },
-  ): void {
-    if (!LIST_OPS.has(decision.op)) return;
-    const within = IMAGE_LISTING.exec(decision.prefix ?? '')?.[1];
-    if (within === undefined) return;
-    const hidden = new Map<string, string>();
-    for (const key of decision.hiddenKeys ?? []) {
-      const image = IMAGE_ENTRY.exec(key)?.[1];
-      if (image !== undefined && decision.rule) hidden.set(image, decision.rule);
+  private noteHidden(decision: {
+    key?: string;
+    rule: string | null;
+    action: string;
+    hiddenKeys?: string[];
+  }): void {
+    if (!decision.rule || !['hide', 'stale'].includes(decision.action)) return;
+    for (const key of [decision.key ?? '', ...(decision.hiddenKeys ?? [])]) {
+      const image = CFG_KEY.exec(key)?.[1];
+      if (!image) continue;
+      const rules = this.hiddenBy.get(image) ?? new Set<string>();
+      rules.add(decision.rule);
+      this.hiddenBy.set(image, rules);
     }
-    this.listings.set(decision.prefix ?? '', { eventId, within, hidden });
   }
 
-  /** The rule that hid the image's cfg from the last listing of it before now, if still armed. */
-  private excuse(image: string | undefined): Deletion['hiddenBy'] {
-    if (image === undefined) return undefined;
-    let last: Listing | undefined;
-    for (const listing of this.listings.values()) {
-      if (!`${image}/backing-image.cfg`.startsWith(listing.within)) continue;
-      if (!last || listing.eventId > last.eventId) last = listing;
-    }
-    const rule = last?.hidden.get(image);
-    return last && rule !== undefined && this.armed.has(rule) ? { rule, eventId: last.eventId } : undefined;
+  private excuse(image: string | undefined): string | undefined {
+    for (const [name, type] of this.armed) if (type === 'stale-listing') return name;
+    const rules = image === undefined ? undefined : this.hiddenBy.get(image);
+    return [...(rules ?? [])].find((r) => this.armed.has(r));
   }
 
   private judge(store: StoreEvent): void {
@@ -121,13 +101,8 @@ export class StoredBbiKept implements StreamingChecker {
         message:
           d.hiddenBy === undefined
             ? `${what}: the cluster lost track of a valid backup (a failed listing read as an empty store?)`
-            : `${what}, but rule ${d.hiddenBy.rule} hid it from the listing before the deletion (event #${d.hiddenBy.eventId}): the deletion race hit a finished BBI`,
-        evidence: [
-          d.completedEventId,
-          ...(d.hiddenBy === undefined ? [] : [d.hiddenBy.eventId]),
-          d.eventId,
-          store.id,
-        ],
+            : `${what}, but rule ${d.hiddenBy} hid it from listings then: the deletion race hit a finished BBI`,
+        evidence: [d.completedEventId, d.eventId, store.id],
         subject: subjectOf(d.bbi),
         ...(d.bbi.iteration === undefined ? {} : { iteration: d.bbi.iteration }),
       });
