@@ -4,21 +4,18 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { SeededRandom, describeError, systemClock, type Clock } from '../../common/index.js';
-import type { ManagerEvent } from '../../fixtures/local/index.js';
 import {
   readHistory,
   RunRecordWriter,
-  type KubeEventRecord,
   type NewEvent,
   type RunMeta,
   type Verdict,
 } from '../../record/index.js';
 import { RUN_WATCHED_KINDS, startObserver, type ObserverStats } from '../oracles/index.js';
 import { History, HistoryTap, OpRecorder } from '../harness/index.js';
-import { cleanupRun, imageSeed, LonghornClient, nameTag } from '../workloads/index.js';
+import { imageSeed, LonghornClient, nameTag } from '../workloads/index.js';
 import { judgeRun } from './check.js';
 import { INTERRUPTED } from './completion.js';
-import { clearSeedLeftovers } from './leftovers.js';
 import { startCoLoad, type CoLoadBreach, type CoLoadHandle } from './co-load.js';
 import type { FaultController } from './faults.js';
 import type { Profile } from './profiles.js';
@@ -28,12 +25,14 @@ import type { Scenario } from './scenarios.js';
 import { soakReport, writeSoakReport, type SoakReport } from './soak.js';
 import { TaskStack } from './tasks.js';
 import {
-  openKubeTarget,
-  openLocalTarget,
-  readReusedEnvironment,
-  type RunTarget,
-  type StoreAccess,
-} from './target.js';
+  clearEarlierRunOfSeed,
+  deferRunCleanup,
+  initialMeta,
+  openRunTarget,
+  runPace,
+  seedTheProxy,
+} from './run-setup.js';
+import { readReusedEnvironment, type RunTarget, type StoreAccess } from './target.js';
 
 export interface ChaosRunOptions {
   env: 'local' | 'kube';
@@ -100,21 +99,6 @@ export interface ChaosRunResult {
   soak?: SoakReport;
 }
 
-/** A Kubernetes event of the real manager as a history record. */
-function kubeEventRecord(event: ManagerEvent): Omit<KubeEventRecord, 'id' | 't' | 'ts'> {
-  return {
-    type: 'kube-event',
-    component: event.component,
-    eventType: event.type,
-    reason: event.reason,
-    message: event.message,
-    involved: event.involved,
-    action: event.action,
-    count: event.count,
-    emittedAt: Date.parse(event.observedAt),
-  };
-}
-
 /**
  * A run id: the start time, the seed, and a random suffix that keeps two runs of the same seed in the same
  * second apart. The id only labels and files a run; nothing a run does depends on it (names come from the
@@ -156,41 +140,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   if (options.hurry?.aborted) onHurry();
   options.hurry?.addEventListener('abort', onHurry, { once: true });
   const random = new SeededRandom(options.seed);
-  const realManager = options.env === 'local' && options.manager === 'real';
-  // Longhorn's own longhorn-manager cannot be sped up: with it the whole run goes at Longhorn's speed.
-  const timeFactor =
-    options.timeFactor ?? (options.env === 'local' && !realManager ? options.profile.timeFactor : 1);
-  const realBim = options.env === 'local' && options.bim === 'real';
-  // The stall window is in Longhorn seconds. Longhorn's own backing-image-manager runs in Longhorn's
-  // real time whatever the time factor (a BackupCreate that waits for the store lock behind another
-  // upload stays New for tens of seconds on a loaded machine): with it, the window is not scaled down.
-  const stallWindowMs = Math.round(
-    options.profile.stallWindowT * 1000 * (realBim ? Math.max(1, timeFactor) : timeFactor),
-  );
+  const pace = runPace(options);
+  const { timeFactor, stallWindowMs } = pace;
   const iterations = options.iterations ?? options.profile.iterations;
   const names = nameTag(options.seed);
-  const meta: RunMeta = {
-    runId,
-    seed: options.seed,
-    nameTag: names,
-    profile: options.profile.name,
-    env: options.env,
-    startedAt: new Date(clock.now()).toISOString(),
-    repro: options.repro,
-    longhorn: { version: options.longhorn, simulated: options.env === 'local', bugs: options.simBugs },
-    tools: {},
-    scenarios: options.scenarios.map((s) => ({
-      name: s.name,
-      description: s.description,
-      iterations,
-      faultClass: s.faultClass,
-    })),
-    timeFactor,
-    stallWindowMs,
-    pollInterval: options.profile.pollInterval,
-    argv: options.argv,
-    ...(options.cluster ? { cluster: options.cluster } : {}),
-  };
+  const meta = initialMeta(options, { runId, nameTag: names, iterations, startedAt: clock.now() }, pace);
   const outcomes: ScenarioOutcome[] = [];
   let faultsNow: FaultController | undefined;
   let coLoad: CoLoadHandle | undefined;
@@ -200,111 +154,29 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   history.append({ type: 'phase', name: 'setup' } as NewEvent);
   let replay: ReplayPlan | undefined;
   try {
-    if (options.replayFrom) {
-      replay = await buildReplayRules(options.replayFrom, names);
-      for (const note of replay.notes) {
-        history.append({ type: 'log', level: 'info', source: 'replay', message: note } as NewEvent);
-        log(`replay: ${note}`);
-      }
-    }
-    const target: RunTarget =
-      options.env === 'local'
-        ? await openLocalTarget({
-            envDir: options.envDir,
-            longhorn: options.longhorn,
-            bim: options.bim ?? 'model',
-            runDir,
-            simBugs: options.simBugs,
-            manager: options.manager ?? 'model',
-            pollInterval: options.profile.pollInterval,
-            seed: options.seed,
-            timeFactor,
-            clock,
-            tasks,
-            signal: abort.signal,
-            onEnvironmentDir: async (dir, owned) => {
-              meta.environment = { dir, owned };
-              await writer.writeMeta(meta);
-            },
-            onProgress: log,
-            onManagerEvent: (event) => history.append(kubeEventRecord(event) as NewEvent),
-            onSimulatorLog: (line) => {
-              if (line.level !== 'warn' && line.level !== 'error') return;
-              const { ts: _ts, level, component, msg, ...fields } = line;
-              history.append({
-                type: 'log',
-                level,
-                source: `sim/${component}`,
-                message: msg,
-                fields,
-              } as NewEvent);
-            },
-          })
-        : openKubeTarget({
-            kubeconfig: options.kubeconfig,
-            context: options.context,
-            proxyControlUrl: options.kube?.proxyControlUrl,
-            store: options.kube?.store,
-            backingImageUrl: options.kube?.backingImageUrl,
-            longhornVersion: options.longhorn,
-            clock,
-          });
-    // Every rule's random stream derives from the run's seed, also at an in-cluster proxy that `cluster up`
-    // started with the cluster's seed.
-    await target.proxy.reset({ seed: options.seed });
-    const proxySeed = (await target.proxy.metrics()).seed;
-    if (proxySeed !== options.seed) {
-      const message =
-        `the fault proxy did not take the run's seed ${options.seed} (it reports ${String(proxySeed)}): ` +
-        'its decisions will not repeat with this seed';
-      history.append({ type: 'log', level: 'warn', source: 'runner', message } as NewEvent);
-      log(message);
-    }
+    if (options.replayFrom) replay = await loadReplay(options.replayFrom, names, history, log);
+    const target = await openRunTarget(options, {
+      runDir,
+      timeFactor,
+      clock,
+      tasks,
+      signal: abort.signal,
+      history,
+      log,
+      onEnvironmentDir: async (dir, owned) => {
+        meta.environment = { dir, owned };
+        await writer.writeMeta(meta);
+      },
+    });
+    await seedTheProxy(target, options.seed, history, log);
     meta.longhorn = target.longhorn;
     meta.tools = target.tools;
     meta.components = target.components;
     if (target.logs.length > 0) meta.logs = target.logs;
     await writer.writeMeta(meta);
     const client = new LonghornClient(target.kubeConfig, target.namespace);
-    // Undo in reverse: proxy healed last-resort, then the run's CRs, then (earlier) the target itself.
-    tasks.defer('remove the CRs of the run', async (hurry) => {
-      // In a hurry, the run's own environment goes as a whole right after this: no need to tidy it.
-      if (hurry.aborted && target.envOwned) return;
-      const report = await cleanupRun({
-        client,
-        clock,
-        runId,
-        forceFinalizers: target.env === 'local',
-        hurry,
-      });
-      if (report.remaining.length > 0) log(`cleanup left ${report.remaining.join(', ')}`);
-    });
-    tasks.defer('heal the proxy (remove rules, reset, release the lease)', async () => {
-      await faultsNow?.heal().catch(() => undefined);
-      await faultsNow?.stop().catch(() => undefined);
-      await target.proxy.reset();
-      await target.proxy.releaseLease(runId).catch(() => undefined);
-    });
-    // A reused environment may hold what an earlier run of this seed left, under this run's names.
-    if (!target.envOwned) {
-      const cleared = await clearSeedLeftovers({
-        store: target.store,
-        backupTargetURL: target.backupTargetURL,
-        client,
-        clock,
-        nameTag: names,
-        forceFinalizers: target.env === 'local',
-      });
-      if (cleared.storeKeys > 0 || cleared.resources.length > 0 || cleared.remaining.length > 0) {
-        const message =
-          `removed what an earlier run with seed ${options.seed} left: ${cleared.storeKeys} store object(s), ` +
-          `${cleared.resources.length} resource(s)` +
-          (cleared.remaining.length > 0 ? `; could not remove ${cleared.remaining.join(', ')}` : '');
-        const level = cleared.remaining.length > 0 ? 'warn' : 'info';
-        history.append({ type: 'log', level, source: 'runner', message, fields: { ...cleared } } as NewEvent);
-        log(message);
-      }
-    }
+    deferRunCleanup(tasks, { target, client, clock, runId, faults: () => faultsNow, log });
+    await clearEarlierRunOfSeed({ target, client, clock, seed: options.seed, nameTag: names, history, log });
     const observer = await startObserver({
       kubeConfig: target.kubeConfig,
       namespace: target.namespace,
@@ -328,49 +200,26 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         breach: options.coLoad,
       });
     options.onPhase?.('scenarios');
-    const deadline = clock.monotonic() + (options.durationMs ?? options.profile.budgetMs);
-    for (const [index, scenario] of options.scenarios.entries()) {
-      if (abort.signal.aborted) break;
-      try {
-        outcomes.push(
-          await runScenario({
-            target,
-            client,
-            history,
-            tap,
-            ops,
-            clock,
-            random: random.derive('scenario', scenario.name),
-            runId,
-            nameTag: names,
-            imageSeed: imageSeed(options.seed),
-            scenario,
-            scenarioIndex: index,
-            iterations,
-            baselineIterations: options.profile.baselineIterations,
-            stallWindowMs,
-            deadline,
-            signal: abort.signal,
-            onDecision: (decision) => writer.appendDecision(decision),
-            replayRules: replay ? (replay.rulesByScenario.get(scenario.name) ?? []) : undefined,
-            onFaults: (f) => (faultsNow = f),
-            onIteration: (p) => options.onProgress?.({ ...p, faultsFired: faultsNow?.faultsFired ?? 0 }),
-          }),
-        );
-      } catch (error) {
-        const message = abort.signal.aborted
-          ? `${INTERRUPTED} in this scenario: ${describeError(abort.signal.reason)}`
-          : describeError(error);
-        history.append({
-          type: 'log',
-          level: 'error',
-          source: 'runner',
-          message,
-          scenario: scenario.name,
-        } as NewEvent);
-        log(`scenario ${scenario.name}: ${message}`);
-      }
-    }
+    await playScenarios(options, {
+      target,
+      client,
+      history,
+      tap,
+      ops,
+      clock,
+      random,
+      runId,
+      names,
+      iterations,
+      stallWindowMs,
+      signal: abort.signal,
+      writer,
+      replay,
+      outcomes,
+      log,
+      onFaults: (f) => (faultsNow = f),
+      faultsFired: () => faultsNow?.faultsFired ?? 0,
+    });
     history.setScenario(undefined);
     if (coLoad) await coLoad.finish();
   } catch (error) {
@@ -384,36 +233,18 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     log(describeError(error));
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
-    history.setScenario(undefined);
-    // Wherever the abort came (setup, a scenario, between scenarios), the record says so: the judge then
-    // treats the run as cut short (completion.ts), whatever the steps themselves made of it.
-    if (abort.signal.aborted) {
-      const message = `${INTERRUPTED}: ${describeError(abort.signal.reason)}`;
-      history.append({ type: 'log', level: 'error', source: 'runner', message } as NewEvent);
-    }
-    history.append({ type: 'phase', name: 'teardown' } as NewEvent);
-    options.onPhase?.('teardown');
-    const failures = await tasks.unwind((title) => log(`teardown: ${title}`));
+    await tearDown({ history, tasks, interrupted: abort.signal, log, onPhase: options.onPhase });
     options.hurry?.removeEventListener('abort', onHurry);
-    for (const failure of failures) {
-      history.append({
-        type: 'log',
-        level: 'warn',
-        source: 'runner',
-        message: `teardown step failed: ${failure.title}: ${describeError(failure.error)}`,
-      } as NewEvent);
-    }
   }
-  history.append({ type: 'phase', name: 'check' } as NewEvent);
-  meta.finishedAt = new Date(clock.now()).toISOString();
-  if (coLoad?.result) meta.coLoad = coLoad.result;
-  await history.flush();
-  await writer.drained();
-  await writer.writeMeta(meta);
-  await writer.close();
-  options.onPhase?.('judging');
-  const verdict = await judgeRun(() => readHistory(runDir), meta);
-  await writer.writeVerdict(verdict);
+  const verdict = await closeAndJudge({
+    history,
+    writer,
+    meta,
+    runDir,
+    clock,
+    coLoad,
+    onPhase: options.onPhase,
+  });
   const soak = options.profile.soak ? soakReport(outcomes, verdict) : undefined;
   if (soak) await writeSoakReport(runDir, soak);
   return {
@@ -426,4 +257,145 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     observerStats,
     soak,
   };
+}
+
+interface PlayContext {
+  target: RunTarget;
+  client: LonghornClient;
+  history: History;
+  tap: HistoryTap;
+  ops: OpRecorder;
+  clock: Clock;
+  random: SeededRandom;
+  runId: string;
+  names: string;
+  iterations: number;
+  stallWindowMs: number;
+  signal: AbortSignal;
+  writer: RunRecordWriter;
+  replay: ReplayPlan | undefined;
+  /** Filled with each scenario's outcome as it ends. */
+  outcomes: ScenarioOutcome[];
+  log: (message: string) => void;
+  onFaults: (faults: FaultController | undefined) => void;
+  faultsFired: () => number;
+}
+
+/**
+ * The scenarios in order, within the run's budget, until the run is interrupted. A scenario that fails is
+ * recorded and the next one still plays; an interrupted one says so.
+ */
+async function playScenarios(options: ChaosRunOptions, run: PlayContext): Promise<void> {
+  const { history, clock, signal } = run;
+  const deadline = clock.monotonic() + (options.durationMs ?? options.profile.budgetMs);
+  for (const [index, scenario] of options.scenarios.entries()) {
+    if (signal.aborted) break;
+    try {
+      run.outcomes.push(
+        await runScenario({
+          target: run.target,
+          client: run.client,
+          history,
+          tap: run.tap,
+          ops: run.ops,
+          clock,
+          random: run.random.derive('scenario', scenario.name),
+          runId: run.runId,
+          nameTag: run.names,
+          imageSeed: imageSeed(options.seed),
+          scenario,
+          scenarioIndex: index,
+          iterations: run.iterations,
+          baselineIterations: options.profile.baselineIterations,
+          stallWindowMs: run.stallWindowMs,
+          deadline,
+          signal,
+          onDecision: (decision) => run.writer.appendDecision(decision),
+          replayRules: run.replay ? (run.replay.rulesByScenario.get(scenario.name) ?? []) : undefined,
+          onFaults: run.onFaults,
+          onIteration: (p) => options.onProgress?.({ ...p, faultsFired: run.faultsFired() }),
+        }),
+      );
+    } catch (error) {
+      const message = signal.aborted
+        ? `${INTERRUPTED} in this scenario: ${describeError(signal.reason)}`
+        : describeError(error);
+      history.append({
+        type: 'log',
+        level: 'error',
+        source: 'runner',
+        message,
+        scenario: scenario.name,
+      } as NewEvent);
+      run.log(`scenario ${scenario.name}: ${message}`);
+    }
+  }
+}
+
+/** The record closed (finish time, co-load result, every event on disk), then judged from what it holds. */
+async function closeAndJudge(run: {
+  history: History;
+  writer: RunRecordWriter;
+  meta: RunMeta;
+  runDir: string;
+  clock: Clock;
+  coLoad: CoLoadHandle | undefined;
+  onPhase: ChaosRunOptions['onPhase'];
+}): Promise<Verdict> {
+  const { history, writer, meta } = run;
+  history.append({ type: 'phase', name: 'check' } as NewEvent);
+  meta.finishedAt = new Date(run.clock.now()).toISOString();
+  if (run.coLoad?.result) meta.coLoad = run.coLoad.result;
+  await history.flush();
+  await writer.drained();
+  await writer.writeMeta(meta);
+  await writer.close();
+  run.onPhase?.('judging');
+  const verdict = await judgeRun(() => readHistory(run.runDir), meta);
+  await writer.writeVerdict(verdict);
+  return verdict;
+}
+
+/** The recorded run's decisions as rules; what could not be carried over is said in the history. */
+async function loadReplay(
+  fromRunDir: string,
+  names: string,
+  history: History,
+  log: (message: string) => void,
+): Promise<ReplayPlan> {
+  const replay = await buildReplayRules(fromRunDir, names);
+  for (const note of replay.notes) {
+    history.append({ type: 'log', level: 'info', source: 'replay', message: note } as NewEvent);
+    log(`replay: ${note}`);
+  }
+  return replay;
+}
+
+/** Every deferred step undone in reverse; a failed step is a warning, and the next still runs. */
+async function tearDown(run: {
+  history: History;
+  tasks: TaskStack;
+  interrupted: AbortSignal;
+  log: (message: string) => void;
+  onPhase: ChaosRunOptions['onPhase'];
+}): Promise<void> {
+  const { history, tasks, log } = run;
+  history.setScenario(undefined);
+  // Wherever the abort came (setup, a scenario, between scenarios), the record says so: the judge then
+  // treats the run as cut short (completion.ts), whatever the steps themselves made of it.
+  if (run.interrupted.aborted) {
+    const message = `${INTERRUPTED}: ${describeError(run.interrupted.reason)}`;
+    history.append({ type: 'log', level: 'error', source: 'runner', message } as NewEvent);
+  }
+  history.append({ type: 'phase', name: 'teardown' } as NewEvent);
+  run.onPhase?.('teardown');
+  const failures = await tasks.unwind((title) => log(`teardown: ${title}`));
+  for (const failure of failures) {
+    history.append({
+      type: 'log',
+      level: 'warn',
+      source: 'runner',
+      message: `teardown step failed: ${failure.title}: ${describeError(failure.error)}`,
+    } as NewEvent);
+  }
 }
