@@ -20,7 +20,7 @@ import { startCoLoad, type CoLoadBreach, type CoLoadHandle } from './co-load.js'
 import type { FaultController } from './faults.js';
 import type { Profile } from './profiles.js';
 import { buildReplayRules, type ReplayPlan } from './replay.js';
-import { runScenario, type ScenarioOutcome } from './run-scenario.js';
+import { runScenario, type ScenarioOutcome, type ScenarioRunOptions } from './run-scenario.js';
 import type { Scenario } from './scenarios.js';
 import { soakReport, writeSoakReport, type SoakReport } from './soak.js';
 import { TaskStack } from './tasks.js';
@@ -32,7 +32,7 @@ import {
   runPace,
   seedTheProxy,
 } from './run-setup.js';
-import { readReusedEnvironment, type RunTarget, type StoreAccess } from './target.js';
+import { readReusedEnvironment, type StoreAccess } from './target.js';
 
 export interface ChaosRunOptions {
   env: 'local' | 'kube';
@@ -209,7 +209,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       clock,
       random,
       runId,
-      names,
+      nameTag: names,
       iterations,
       stallWindowMs,
       signal: abort.signal,
@@ -259,19 +259,24 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   };
 }
 
-interface PlayContext {
-  target: RunTarget;
-  client: LonghornClient;
-  history: History;
-  tap: HistoryTap;
-  ops: OpRecorder;
-  clock: Clock;
-  random: SeededRandom;
-  runId: string;
-  names: string;
-  iterations: number;
-  stallWindowMs: number;
-  signal: AbortSignal;
+/** What every scenario of the run shares: passed through to runScenario as it is. */
+type SharedScenarioOptions = Pick<
+  ScenarioRunOptions,
+  | 'target'
+  | 'client'
+  | 'history'
+  | 'tap'
+  | 'ops'
+  | 'clock'
+  | 'random'
+  | 'runId'
+  | 'nameTag'
+  | 'iterations'
+  | 'stallWindowMs'
+  | 'signal'
+>;
+
+interface PlayContext extends SharedScenarioOptions {
   writer: RunRecordWriter;
   replay: ReplayPlan | undefined;
   /** Filled with each scenario's outcome as it ends. */
@@ -301,7 +306,7 @@ async function playScenarios(options: ChaosRunOptions, run: PlayContext): Promis
           clock,
           random: run.random.derive('scenario', scenario.name),
           runId: run.runId,
-          nameTag: run.names,
+          nameTag: run.nameTag,
           imageSeed: imageSeed(options.seed),
           scenario,
           scenarioIndex: index,
