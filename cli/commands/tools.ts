@@ -1,31 +1,54 @@
 // lhchaos tools: build or locate the pinned tools (install) and show where each comes from (list).
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import { cacheRoot, formatSize, installTools, listTools } from '../../fixtures/toolchain/index.js';
+import {
+  DEFAULT_BUILD_JOBS,
+  cacheRoot,
+  formatSize,
+  installTools,
+  listTools,
+} from '../../fixtures/toolchain/index.js';
 import type { ToolName, ToolProgress } from '../../fixtures/toolchain/index.js';
 import type { CliIo } from '../io.js';
 
-/** On a terminal a build's elapsed time rewrites one line; in logs every report is a line of its own. */
+/**
+ * On a terminal the elapsed times of the builds under way share one line that is rewritten; in logs every
+ * report is a line of its own.
+ */
 function progressPrinter(stream: NodeJS.WritableStream): {
   print: (event: ToolProgress) => void;
   end: () => void;
 } {
   const tty = (stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
+  // The latest tick of each build under way, by tool and pin.
+  const ticking = new Map<string, string>();
   let open = false;
   const end = (): void => {
     if (open) stream.write('\n');
     open = false;
   };
   const print = (event: ToolProgress): void => {
+    const key = `${event.tool}@${event.version}`;
     if (tty && event.phase === 'tick') {
-      stream.write(`\r${event.message}`);
+      ticking.set(key, event.message);
+      stream.write(`\r\x1b[K${[...ticking.values()].join(' | ')}`);
       open = true;
       return;
     }
+    if (event.phase === 'done') ticking.delete(key);
     end();
     stream.write(`${event.message}\n`);
   };
   return { print, end };
+}
+
+/** `--jobs`: a whole number of builds at once, from 1. */
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(jobs) || jobs < 1) {
+    throw new UsageError(`--jobs: expected a whole number of builds at once (1 or more), got '${value}'`);
+  }
+  return jobs;
 }
 
 /**
@@ -84,7 +107,8 @@ export function registerTools(program: Command, io: CliIo): void {
     )
     .argument('[names...]', 'tools to install')
     .option('--force', 'rebuild even when a pinned build is cached')
-    .action(async (names: string[], opts: { force?: boolean }) => {
+    .option('--jobs <n>', `builds at once (default ${DEFAULT_BUILD_JOBS})`, parseJobs)
+    .action(async (names: string[], opts: { force?: boolean; jobs?: number }) => {
       const progress = progressPrinter(io.stderr);
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
@@ -92,6 +116,7 @@ export function registerTools(program: Command, io: CliIo): void {
       try {
         const results = await installTools(names, {
           force: opts.force === true,
+          ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
           onProgress: progress.print,
           signal: abort.signal,
         });
