@@ -56,6 +56,7 @@ export async function* readHistory(runDir: string): AsyncGenerator<HistoryEvent>
   const path = join(runDir, RECORD_FILES.history);
   await mustExist(path);
   let lastId = 0;
+  let lastPaced = 0;
   for await (const { value, line } of jsonLines(path)) {
     const where = `${path}:${line}`;
     if (!isObject(value)) throw new UsageError(`${where}: a history event must be a JSON object`);
@@ -70,8 +71,28 @@ export async function* readHistory(runDir: string): AsyncGenerator<HistoryEvent>
       throw new UsageError(`${where}: field "id" is ${id}, must be an integer above ${lastId}`);
     }
     lastId = id;
+    if (value.type === 'pace') lastPaced = checkPace(where, value, lastPaced);
     yield value as unknown as HistoryEvent;
   }
+}
+
+/**
+ * A `pace` event as the stall judge needs it: finite numbers, a share within 0..1, paced time that never
+ * goes backwards. Returns its `pacedMs`.
+ */
+function checkPace(where: string, event: Record<string, unknown>, lastPaced: number): number {
+  for (const field of ['pacedMs', 'share', 'runMs', 'waitMs'] as const) {
+    const value = event[field];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new UsageError(`${where}: field "${field}" of a pace event must be a number of at least 0`);
+    }
+  }
+  if ((event.share as number) > 1) throw new UsageError(`${where}: field "share" of a pace event is above 1`);
+  const pacedMs = event.pacedMs as number;
+  if (pacedMs < lastPaced) {
+    throw new UsageError(`${where}: field "pacedMs" is ${pacedMs}, below the previous pace event's ${lastPaced}`);
+  }
+  return pacedMs;
 }
 
 /** The proxy's decisions; a run without a proxy has no faults.jsonl and yields nothing. */
@@ -126,6 +147,18 @@ export async function readMeta(runDir: string): Promise<RunMeta> {
     meta.stallWindowMs <= 0
   ) {
     throw new UsageError(`${path}: field "stallWindowMs" must be a positive number of milliseconds`);
+  }
+  if (meta.pace !== undefined) {
+    if (!isObject(meta.pace) || (meta.pace.clock !== 'paced' && meta.pace.clock !== 'wall')) {
+      throw new UsageError(`${path}: field "pace.clock" must be "paced" or "wall" when "pace" is present`);
+    }
+    if (meta.pace.reason !== undefined && typeof meta.pace.reason !== 'string') {
+      throw new UsageError(`${path}: field "pace.reason" must be a string when present`);
+    }
+    const interval = meta.pace.sampleIntervalMs;
+    if (interval !== undefined && (typeof interval !== 'number' || !(interval > 0))) {
+      throw new UsageError(`${path}: field "pace.sampleIntervalMs" must be a positive number when present`);
+    }
   }
   if (meta.finishedAt !== undefined && typeof meta.finishedAt !== 'string') {
     throw new UsageError(`${path}: field "finishedAt" must be a string when present`);
