@@ -174,6 +174,11 @@ describe('run record', () => {
     );
     await writeFile(join(dir, 'history.jsonl'), pace(1, 1000) + '\n' + pace(2, 900) + '\n');
     await assert.rejects(consume, /history\.jsonl:2: field "pacedMs" is 900, below the previous/);
+    await writeFile(join(dir, 'history.jsonl'), pace(1, 1000) + '\n' + pace(2, 2500) + '\n');
+    await assert.rejects(
+      consume,
+      /history\.jsonl:2: field "pacedMs" advanced 1500 ms .*more than "t" \(1000 ms\)/,
+    );
     await writeFile(join(dir, 'history.jsonl'), pace(1, 1000, 1.5) + '\n');
     await assert.rejects(consume, /history\.jsonl:1: field "share" of a pace event is above 1/);
     await writeFile(join(dir, 'history.jsonl'), '{"id":1,"t":1,"ts":1,"type":"pace","pacedMs":1}\n');

@@ -6,7 +6,13 @@
 // target `default`, for a backing image that existed when it entered that state), and, while it waits in
 // CreatingVolumeBackups, any change of a volume Backup, of a Volume's lastBackup or a BackupVolume's
 // lastBackupName (Longhorn waits for those too). A BBI's progress is only its own.
+//
+// Durations are paced time (docs/design.md#run-record) when the history holds `pace` events: a stall is
+// a stretch whose paced length exceeds the window. Paced time never runs faster than `t`, so only
+// stretches longer than the window in `t` are kept as candidates while streaming; `finish` measures them
+// on the whole pace timeline.
 import type { WatchedKind } from '../../../record/index.js';
+import type { PaceTimeline } from '../../harness/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import { seconds } from './checker.js';
 import type { ClusterView, ObjectChange, TrackedObject } from './view.js';
@@ -48,7 +54,8 @@ export class NoStuckState implements StreamingChecker {
   // a stall seen past the window is a fact, however the run ended
   readonly property = 'safety';
   private readonly activity = new Map<string, Activity>();
-  private readonly stalls = new Map<string, Stall>();
+  /** Per object, every wait longer than the window in `t`: candidates until measured in paced time. */
+  private readonly candidates = new Map<string, Stall[]>();
   private firstT: number | undefined;
 
   constructor(private readonly windowMs: number) {}
@@ -68,13 +75,15 @@ export class NoStuckState implements StreamingChecker {
     if (change.changed || !this.activity.has(object.key)) this.touch(object, change, view);
   }
 
-  finish({ view, endT, lastEventId, gaps }: FinishContext): Finding[] {
+  finish({ view, endT, lastEventId, gaps, pace }: FinishContext): Finding[] {
     const findings: Finding[] = [];
+    const windowText = this.windowText(pace);
+    const early = new Map<string, Finding>();
     for (const object of [...view.all('SystemBackup'), ...view.all('BackupBackingImage')]) {
       if (object.deleted || !this.waiting(object, object.state)) continue;
       const last = this.activity.get(object.key);
       if (!last) continue;
-      if (endT - last.t > this.windowMs) {
+      if (pace.duration(last.t, endT) > this.windowMs) {
         this.record(
           object,
           object.state,
@@ -84,21 +93,23 @@ export class NoStuckState implements StreamingChecker {
           view,
           true,
         );
-      } else if (!this.stalls.has(object.key)) {
-        findings.push({
+      } else {
+        early.set(object.key, {
           name: NAME,
           valid: 'unknown',
           severity: 'error',
-          message: `${nameInMessage(object)} was still ${describeState(object)} when the observation ended, ${seconds(endT - last.t)} after its last change (stall window ${seconds(this.windowMs)}): too early to tell whether it was stuck`,
+          message: `${nameInMessage(object)} was still ${describeState(object)} when the observation ended, ${this.span(pace, last.t, endT)} after its last change (stall window ${windowText}): too early to tell whether it was stuck`,
           evidence: [last.eventId, lastEventId],
           ...this.scope(object),
         });
       }
     }
-    for (const stall of this.stalls.values()) {
+    const stalls = this.measured(pace);
+    for (const [key, finding] of early) if (!stalls.has(key)) findings.push(finding);
+    for (const stall of stalls.values()) {
       const kinds = stall.object.kind === 'SystemBackup' ? SB_KINDS : BBI_KINDS;
-      const seen = gaps.longestUncovered(kinds, stall.from, stall.to);
-      const what = `${nameInMessage(stall.object)} stayed ${describeState(stall)} for ${seconds(stall.to - stall.from)}${stall.open ? ' until the end of the observation' : ''} (stall window ${seconds(this.windowMs)})`;
+      const seen = gaps.longestUncovered(kinds, stall.from, stall.to, (a, b) => pace.duration(a, b));
+      const what = `${nameInMessage(stall.object)} stayed ${describeState(stall)} for ${this.span(pace, stall.from, stall.to)}${stall.open ? ' until the end of the observation' : ''} (stall window ${windowText})`;
       const gapIds = gaps.overlapping(kinds, stall.from, stall.to).map((g) => g.id);
       findings.push({
         name: NAME,
@@ -107,7 +118,7 @@ export class NoStuckState implements StreamingChecker {
         message:
           seen > this.windowMs
             ? `${what}${stall.detail}`
-            : `${what}${stall.detail}; but observer gaps cover part of it and the longest stretch seen without a gap is ${seconds(seen)}, so it may have changed unseen`,
+            : `${what}${stall.detail}; but observer gaps cover part of it and the longest stretch seen without a gap is ${seconds(seen)}${pace.measured ? ' of paced time' : ''}, so it may have changed unseen`,
         evidence: [...stall.evidence, ...gapIds],
         ...this.scope(stall.object),
       });
@@ -118,13 +129,37 @@ export class NoStuckState implements StreamingChecker {
         name: NAME,
         valid: true,
         severity: 'error',
-        message: `no SystemBackup or BackupBackingImage (${count} seen) stayed in a non-final state longer than ${seconds(this.windowMs)} without a change`,
+        message: `no SystemBackup or BackupBackingImage (${count} seen) stayed in a non-final state longer than ${windowText} without a change`,
         evidence: [],
         window: { from: this.firstT ?? endT, to: endT },
         kinds: SB_KINDS,
       });
     }
     return findings;
+  }
+
+  /** Per object, its longest candidate in paced time, if that is longer than the window. */
+  private measured(pace: PaceTimeline): Map<string, Stall> {
+    const stalls = new Map<string, Stall>();
+    for (const [key, candidates] of this.candidates) {
+      let longest: { stall: Stall; paced: number } | undefined;
+      for (const stall of candidates) {
+        const paced = pace.duration(stall.from, stall.to);
+        if (paced > this.windowMs && (!longest || paced > longest.paced)) longest = { stall, paced };
+      }
+      if (longest) stalls.set(key, longest.stall);
+    }
+    return stalls;
+  }
+
+  /** A stretch for a message: its wall length, or its paced length with the wall length beside it. */
+  private span(pace: PaceTimeline, from: number, to: number): string {
+    if (!pace.measured) return seconds(to - from);
+    return `${seconds(pace.duration(from, to))} of paced time (${seconds(to - from)} wall)`;
+  }
+
+  private windowText(pace: PaceTimeline): string {
+    return pace.measured ? `${seconds(this.windowMs)} of paced time` : seconds(this.windowMs);
   }
 
   private waiting(object: TrackedObject, state: string): boolean {
@@ -164,11 +199,11 @@ export class NoStuckState implements StreamingChecker {
     view: ClusterView,
     open: boolean,
   ): void {
-    const previous = this.stalls.get(object.key);
-    if (previous && previous.to - previous.from >= to.t - from.t) return;
     const { detail, evidence } =
       object.kind === 'SystemBackup' ? this.waitedOn(object, state, view) : { detail: '', evidence: [] };
-    this.stalls.set(object.key, {
+    const candidates = this.candidates.get(object.key) ?? [];
+    this.candidates.set(object.key, candidates);
+    candidates.push({
       object,
       state,
       ...(progress === undefined ? {} : { progress }),
