@@ -110,6 +110,8 @@ export class Pacer {
     this.stopping.abort();
     await this.loop;
     await this.sample();
+    // After the last sample paced time runs at the speed of `t`, as the judge reads it (pace-timeline.ts).
+    this.lastShare = 1;
   }
 
   /** Paced milliseconds now, on the axis of the history's `t`. */
@@ -128,10 +130,21 @@ export class Pacer {
       sleep: async (ms, signal) => {
         const until = this.now() + ms;
         signal?.throwIfAborted();
-        // Paced time never runs ahead of wall time: sleeping what is left in wall ms never overshoots.
-        for (let left = ms; left > 0; left = until - this.now()) await this.wall.sleep(left, signal);
+        for (let left = ms; left > 0; left = until - this.now())
+          await this.wall.sleep(this.wallFor(left), signal);
       },
     };
+  }
+
+  /**
+   * Wall ms after which `pacedMs` more have probably passed: at the current share, but at most one
+   * sampling interval (the share may change at the next sample) and at least 1 ms (so that rounding
+   * cannot stall a sleep).
+   */
+  private wallFor(pacedMs: number): number {
+    if (!this.loop) return pacedMs;
+    const atShare = pacedMs / Math.max(this.lastShare, 1e-3);
+    return Math.max(1, Math.min(atShare, this.intervalMs));
   }
 
   private async read(): Promise<Map<string, ThreadCounters>> {
