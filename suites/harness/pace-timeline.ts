@@ -41,7 +41,7 @@ export class PaceTimeline {
     return this.ts.length > 0;
   }
 
-  /** How many points the line keeps (memory grows with changes of pace, not with samples). */
+  /** How many points the line keeps: one per change of pace (an idle run keeps two). */
   get points(): number {
     return this.ts.length;
   }
