@@ -8,6 +8,7 @@ export {
   Pacer,
   intervalShare,
   MIN_DEMAND_CPUS,
+  PACE_FLOOR,
   PACE_SAMPLE_INTERVAL_MS,
   type PacerOptions,
   type IntervalShare,

@@ -13,6 +13,14 @@ import type { SchedstatSource, ThreadCounters } from './schedstat.js';
  */
 export const MIN_DEMAND_CPUS = 0.05;
 
+/**
+ * Paced time advances by at least this share of wall time, so the stall window stretches at most 1/0.25 =
+ * 4 times in wall time: the wait for a stuck object stays bounded (mocha timeouts, CI budgets) however
+ * busy the machine is. Below this share the run's processes are too starved to judge liveness: a stall
+ * whose mean share is below the floor is `unknown`, not a failure (docs/design.md#run-record).
+ */
+export const PACE_FLOOR = 0.25;
+
 /** The default sampling interval, wall ms. */
 export const PACE_SAMPLE_INTERVAL_MS = 500;
 
@@ -60,8 +68,9 @@ function round(ms: number): number {
 }
 
 /**
- * Samples the source every interval and records a `pace` event with the paced time it reached. Between
- * samples, paced time runs on at the last share; it never goes backwards and never runs ahead of `t`.
+ * Samples the source every interval and records a `pace` event with the paced time it reached and the
+ * share it measured. Paced time advances by the share, but at least PACE_FLOOR; between samples it runs
+ * on at the last (floored) share; it never goes backwards and never runs ahead of `t`.
  */
 export class Pacer {
   readonly intervalMs: number;
@@ -71,6 +80,7 @@ export class Pacer {
   private lastCounters: Map<string, ThreadCounters> | undefined;
   private lastT = 0;
   private lastPaced = 0;
+  /** The speed of paced time since the last sample: its share, floored at PACE_FLOOR. */
   private lastShare = 1;
   private highWater = 0;
   private readonly stopping = new AbortController();
@@ -143,7 +153,7 @@ export class Pacer {
    */
   private wallFor(pacedMs: number): number {
     if (!this.loop) return pacedMs;
-    const atShare = pacedMs / Math.max(this.lastShare, 1e-3);
+    const atShare = pacedMs / this.lastShare;
     return Math.max(1, Math.min(atShare, this.intervalMs));
   }
 
@@ -162,10 +172,11 @@ export class Pacer {
     const dt = t - this.lastT;
     const measured = intervalShare(this.lastCounters ?? new Map(), counters, dt);
     this.lastCounters = counters;
-    this.lastPaced = Math.max(this.highWater, this.lastPaced + dt * measured.share);
+    const speed = Math.max(measured.share, PACE_FLOOR);
+    this.lastPaced = Math.max(this.highWater, this.lastPaced + dt * speed);
     this.highWater = this.lastPaced;
     this.lastT = t;
-    this.lastShare = measured.share;
+    this.lastShare = speed;
     this.record(measured);
   }
 
