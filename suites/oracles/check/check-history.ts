@@ -63,7 +63,7 @@ export async function checkHistory(
   for await (const event of events) {
     // Paced time is the whole run's, whichever scenario was current when a sample was taken.
     if (event.type === 'pace') {
-      pace.add(event.t, event.pacedMs);
+      pace.add(event.t, event.pacedMs, event.share);
       continue;
     }
     if (options.scenario !== undefined && event.scenario !== options.scenario) continue;

@@ -10,9 +10,11 @@
 // Durations are paced time (docs/design.md#run-record) when the history holds `pace` events: a stall is
 // a stretch whose paced length exceeds the window. Paced time never runs faster than `t`, so only
 // stretches longer than the window in `t` are kept as candidates while streaming; `finish` measures them
-// on the whole pace timeline.
+// on the whole pace timeline. Paced time advances by at least PACE_FLOOR of wall time; a stall whose mean
+// share was below that floor passed the window because of the floor, not because the run's processes ran:
+// the machine was too starved to judge, so its finding is `unknown`, not a failure.
 import type { WatchedKind } from '../../../record/index.js';
-import type { PaceTimeline } from '../../harness/index.js';
+import { PACE_FLOOR, type PaceTimeline } from '../../harness/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import { seconds } from './checker.js';
 import type { ClusterView, ObjectChange, TrackedObject } from './view.js';
@@ -47,6 +49,11 @@ interface Stall {
   detail: string;
   /** The stall ran to the end of the observation. */
   open: boolean;
+}
+
+/** A share as a whole percentage, rounded down so that a share below the floor never reads as the floor: 0.249 reads 24%. */
+function percent(share: number): string {
+  return `${Math.floor(share * 100 + 1e-9)}%`;
 }
 
 export class NoStuckState implements StreamingChecker {
@@ -111,14 +118,18 @@ export class NoStuckState implements StreamingChecker {
       const seen = gaps.longestUncovered(kinds, stall.from, stall.to, (a, b) => pace.duration(a, b));
       const what = `${nameInMessage(stall.object)} stayed ${describeState(stall)} for ${this.span(pace, stall.from, stall.to)}${stall.open ? ' until the end of the observation' : ''} (stall window ${windowText})`;
       const gapIds = gaps.overlapping(kinds, stall.from, stall.to).map((g) => g.id);
+      const share = pace.meanShare(stall.from, stall.to);
+      const message =
+        seen <= this.windowMs
+          ? `${what}${stall.detail}; but observer gaps cover part of it and the longest stretch seen without a gap is ${seconds(seen)}${pace.measured ? ' of paced time' : ''}, so it may have changed unseen`
+          : share < PACE_FLOOR
+            ? `${what}${stall.detail}; but the run's processes got only ${percent(share)} of the CPU they asked for during it (below the ${percent(PACE_FLOOR)} floor), so the machine, not Longhorn, may have held it up`
+            : `${what}${stall.detail}`;
       findings.push({
         name: NAME,
-        valid: seen > this.windowMs ? false : 'unknown',
+        valid: seen > this.windowMs && share >= PACE_FLOOR ? false : 'unknown',
         severity: 'error',
-        message:
-          seen > this.windowMs
-            ? `${what}${stall.detail}`
-            : `${what}${stall.detail}; but observer gaps cover part of it and the longest stretch seen without a gap is ${seconds(seen)}${pace.measured ? ' of paced time' : ''}, so it may have changed unseen`,
+        message,
         evidence: [...stall.evidence, ...gapIds],
         ...this.scope(stall.object),
       });
@@ -138,16 +149,22 @@ export class NoStuckState implements StreamingChecker {
     return findings;
   }
 
-  /** Per object, its longest candidate in paced time, if that is longer than the window. */
+  /**
+   * Per object, its longest candidate in paced time that is longer than the window, preferring one its
+   * processes were not starved in (mean share at or above PACE_FLOOR): that one is a failure.
+   */
   private measured(pace: PaceTimeline): Map<string, Stall> {
     const stalls = new Map<string, Stall>();
     for (const [key, candidates] of this.candidates) {
-      let longest: { stall: Stall; paced: number } | undefined;
+      let best: { stall: Stall; paced: number; fed: boolean } | undefined;
       for (const stall of candidates) {
         const paced = pace.duration(stall.from, stall.to);
-        if (paced > this.windowMs && (!longest || paced > longest.paced)) longest = { stall, paced };
+        if (paced <= this.windowMs) continue;
+        const fed = pace.meanShare(stall.from, stall.to) >= PACE_FLOOR;
+        if (!best || (fed && !best.fed) || (fed === best.fed && paced > best.paced))
+          best = { stall, paced, fed };
       }
-      if (longest) stalls.set(key, longest.stall);
+      if (best) stalls.set(key, best.stall);
     }
     return stalls;
   }
