@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../common/index.js';
 import type { PaceEvent } from '../../record/index.js';
 import { History } from './history.js';
-import { Pacer, intervalShare } from './pace.js';
+import { PACE_FLOOR, Pacer, intervalShare } from './pace.js';
 import { PaceTimeline } from './pace-timeline.js';
 import type { SchedstatSource, ThreadCounters } from './schedstat.js';
 
@@ -131,6 +131,25 @@ describe('paced time', () => {
       );
     });
 
+    it('bounds a paced sleep at four times its length in wall time, however starved (PACE_FLOOR)', async () => {
+      // The workload's stall wait sleeps on this clock: at share 0.1 a 30 s window would take 300 s of
+      // wall time; the floor makes it 120 s. The events keep the share that was measured.
+      await pacer.start();
+      let woke: number | undefined;
+      const sleeping = pacer.clock.sleep(30_000).then(() => (woke = history.now()));
+      for (let i = 0; i < 700 && woke === undefined; i++) {
+        source.burn(50, 450);
+        await clock.advance(500);
+      }
+      await sleeping;
+      assert.equal(PACE_FLOOR, 0.25);
+      assert.ok(
+        woke !== undefined && woke >= 1000 + 120_000 - 500 && woke <= 1000 + 120_000 + 500,
+        `woke at ${woke}`,
+      );
+      assert.equal(paceEvents(history).at(-1)?.share, 0.1);
+    });
+
     it('counts an interval whose counters could not be read as wall time', async () => {
       await pacer.start();
       source.read = async () => {
@@ -172,6 +191,18 @@ describe('paced time', () => {
       assert.equal(timeline.at(3500), 2500);
       assert.equal(timeline.at(5000), 4000);
       assert.equal(timeline.duration(1000, 3000), 1000);
+    });
+
+    it('gives the mean measured share over a stretch, before the floor', () => {
+      const timeline = new PaceTimeline();
+      assert.equal(timeline.meanShare(0, 1000), 1, 'no samples: wall time');
+      timeline.add(1000, 1000, 1);
+      timeline.add(2000, 1250, 0.1); // floored to 0.25 in paced time; 0.1 measured
+      timeline.add(3000, 2250, 1);
+      assert.equal(timeline.duration(1000, 2000), 250);
+      assert.ok(Math.abs(timeline.meanShare(1000, 2000) - 0.1) < 1e-9);
+      assert.ok(Math.abs(timeline.meanShare(1000, 3000) - 0.55) < 1e-9);
+      assert.equal(timeline.meanShare(3000, 4000), 1, 'after the last sample: at the speed of t');
     });
 
     it('refuses paced time that goes backwards or runs faster than t', () => {
