@@ -45,14 +45,21 @@ function story(): HistoryStory {
   return s;
 }
 
-/** The story replayed on a ManualClock through a History that a Pacer samples into. */
-async function recordLive(): Promise<HistoryEvent[]> {
+/**
+ * The story replayed on a ManualClock through a History that a Pacer samples into, while the run's
+ * processes ask for 0.6 of a CPU all along and get `share` of it.
+ */
+async function recordLive(share = 1 / 3): Promise<HistoryEvent[]> {
   const clock = new ManualClock();
   const history = new History({ clock, retain: true, scenario: SCENARIO });
-  // The run's processes ran 0.2 and waited 0.4 of a CPU all along: a share of 1/3.
   const source: SchedstatSource = {
     read: async () =>
-      new Map([['1/1', { runNs: clock.monotonic() * 0.2e6, waitNs: clock.monotonic() * 0.4e6 }]]),
+      new Map([
+        [
+          '1/1',
+          { runNs: clock.monotonic() * 0.6e6 * share, waitNs: clock.monotonic() * 0.6e6 * (1 - share) },
+        ],
+      ]),
   };
   const pacer = new Pacer({ history, clock, source, intervalMs: 500 });
   await pacer.start();
@@ -74,9 +81,8 @@ describe('paced time, live and offline', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('gives the re-check of the written record the live verdict, judged in paced time', async () => {
-    const events = await recordLive();
-    assert.ok(events.filter((e) => e.type === 'pace').length > 400, 'a sample every 500 ms of 251 s');
+  /** The live verdict, after checking that the re-check of the written record gives the same. */
+  async function judgeLiveAndOffline(events: HistoryEvent[]): Promise<Awaited<ReturnType<typeof judgeRun>>> {
     const live = await judgeRun(() => events, meta);
     const writer = await RunRecordWriter.create(join(dir, 'run'));
     for (const event of events) writer.append(event);
@@ -84,6 +90,13 @@ describe('paced time, live and offline', () => {
     await writer.close();
     const offline = await recheckRun(join(dir, 'run'));
     assert.deepEqual(offline.verdict, live);
+    return live;
+  }
+
+  it('gives the re-check of the written record the live verdict, judged in paced time', async () => {
+    const events = await recordLive();
+    assert.ok(events.filter((e) => e.type === 'pace').length > 400, 'a sample every 500 ms of 251 s');
+    const live = await judgeLiveAndOffline(events);
 
     // sb-1 moved with bi-1 until 242 s: 3 s of paced time before the end, too early to tell.
     const stuck = live.checks.filter(
@@ -106,6 +119,24 @@ describe('paced time, live and offline', () => {
         (c) =>
           c.name === 'no-stuck-state' && c.subject === 'BackupBackingImage/bi-1-aaaa' && c.valid === false,
       ),
+    );
+  });
+
+  it('calls a stall starved, live and offline alike, when the run got a tenth of its CPU', async () => {
+    // Paced time runs at the floor (a quarter of wall time): bi-2's 248.5 s of wall time are 62 s of
+    // paced time, past the window, but at a mean share of 0.1 the floor carried it there.
+    const live = await judgeLiveAndOffline(await recordLive(0.1));
+    const stuck = live.checks.filter(
+      (c) => c.name === 'no-stuck-state' && c.subject?.startsWith('BackupBackingImage/'),
+    );
+    assert.deepEqual(
+      stuck.map((c) => [c.subject, c.valid]),
+      [['BackupBackingImage/bi-2-bbbb', 'unknown']],
+      JSON.stringify(stuck, null, 1),
+    );
+    assert.match(
+      stuck[0]!.message,
+      /for 62\.\d s of paced time \(248\.5 s wall\).*got only 10% of the CPU they asked for during it \(below the 25% floor\)/,
     );
   });
 });
