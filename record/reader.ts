@@ -56,6 +56,7 @@ export async function* readHistory(runDir: string): AsyncGenerator<HistoryEvent>
   const path = join(runDir, RECORD_FILES.history);
   await mustExist(path);
   let lastId = 0;
+  let lastPace: { t: number; pacedMs: number } | undefined;
   for await (const { value, line } of jsonLines(path)) {
     const where = `${path}:${line}`;
     if (!isObject(value)) throw new UsageError(`${where}: a history event must be a JSON object`);
@@ -70,8 +71,39 @@ export async function* readHistory(runDir: string): AsyncGenerator<HistoryEvent>
       throw new UsageError(`${where}: field "id" is ${id}, must be an integer above ${lastId}`);
     }
     lastId = id;
+    if (value.type === 'pace') lastPace = checkPace(where, value, lastPace);
     yield value as unknown as HistoryEvent;
   }
+}
+
+/**
+ * A `pace` event as the stall judge needs it: finite numbers, a share within 0..1, paced time that never
+ * goes backwards and never runs faster than `t` (0.01 ms of rounding allowed). Returns its point.
+ */
+function checkPace(
+  where: string,
+  event: Record<string, unknown>,
+  last: { t: number; pacedMs: number } | undefined,
+): { t: number; pacedMs: number } {
+  for (const field of ['pacedMs', 'share', 'runMs', 'waitMs'] as const) {
+    const value = event[field];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new UsageError(`${where}: field "${field}" of a pace event must be a number of at least 0`);
+    }
+  }
+  if ((event.share as number) > 1) throw new UsageError(`${where}: field "share" of a pace event is above 1`);
+  const point = { t: event.t as number, pacedMs: event.pacedMs as number };
+  if (last && point.pacedMs < last.pacedMs) {
+    throw new UsageError(
+      `${where}: field "pacedMs" is ${point.pacedMs}, below the previous pace event's ${last.pacedMs}`,
+    );
+  }
+  if (last && point.pacedMs - last.pacedMs > point.t - last.t + 0.01) {
+    throw new UsageError(
+      `${where}: field "pacedMs" advanced ${point.pacedMs - last.pacedMs} ms since the previous pace event, more than "t" (${point.t - last.t} ms)`,
+    );
+  }
+  return point;
 }
 
 /** The proxy's decisions; a run without a proxy has no faults.jsonl and yields nothing. */
@@ -126,6 +158,18 @@ export async function readMeta(runDir: string): Promise<RunMeta> {
     meta.stallWindowMs <= 0
   ) {
     throw new UsageError(`${path}: field "stallWindowMs" must be a positive number of milliseconds`);
+  }
+  if (meta.pace !== undefined) {
+    if (!isObject(meta.pace) || (meta.pace.clock !== 'paced' && meta.pace.clock !== 'wall')) {
+      throw new UsageError(`${path}: field "pace.clock" must be "paced" or "wall" when "pace" is present`);
+    }
+    if (meta.pace.reason !== undefined && typeof meta.pace.reason !== 'string') {
+      throw new UsageError(`${path}: field "pace.reason" must be a string when present`);
+    }
+    const interval = meta.pace.sampleIntervalMs;
+    if (interval !== undefined && (typeof interval !== 'number' || !(interval > 0))) {
+      throw new UsageError(`${path}: field "pace.sampleIntervalMs" must be a positive number when present`);
+    }
   }
   if (meta.finishedAt !== undefined && typeof meta.finishedAt !== 'string') {
     throw new UsageError(`${path}: field "finishedAt" must be a string when present`);

@@ -159,6 +159,38 @@ describe('run record', () => {
     await assert.rejects(consume, /history\.jsonl:1: field "t" must be a number/);
   });
 
+  it('reads pace events and meta.pace, and refuses malformed ones naming the line and field', async () => {
+    const pace = (id: number, pacedMs: number, share = 0.5) =>
+      JSON.stringify({ id, t: id * 1000, ts: 1, type: 'pace', pacedMs, share, runMs: 1, waitMs: 1 });
+    const consume = async () => {
+      const events: HistoryEvent[] = [];
+      for await (const event of readHistory(dir)) events.push(event);
+      return events;
+    };
+    await writeFile(join(dir, 'history.jsonl'), pace(1, 1000) + '\n' + pace(2, 1500) + '\n');
+    assert.deepEqual(
+      (await consume()).map((e) => (e.type === 'pace' ? e.pacedMs : undefined)),
+      [1000, 1500],
+    );
+    await writeFile(join(dir, 'history.jsonl'), pace(1, 1000) + '\n' + pace(2, 900) + '\n');
+    await assert.rejects(consume, /history\.jsonl:2: field "pacedMs" is 900, below the previous/);
+    await writeFile(join(dir, 'history.jsonl'), pace(1, 1000) + '\n' + pace(2, 2500) + '\n');
+    await assert.rejects(
+      consume,
+      /history\.jsonl:2: field "pacedMs" advanced 1500 ms .*more than "t" \(1000 ms\)/,
+    );
+    await writeFile(join(dir, 'history.jsonl'), pace(1, 1000, 1.5) + '\n');
+    await assert.rejects(consume, /history\.jsonl:1: field "share" of a pace event is above 1/);
+    await writeFile(join(dir, 'history.jsonl'), '{"id":1,"t":1,"ts":1,"type":"pace","pacedMs":1}\n');
+    await assert.rejects(consume, /history\.jsonl:1: field "share" of a pace event must be a number/);
+
+    const paced = { ...meta, pace: { clock: 'paced', sampleIntervalMs: 500 } };
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(paced));
+    assert.deepEqual((await readMeta(dir)).pace, paced.pace);
+    await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...meta, pace: { clock: 'cpu' } }));
+    await assert.rejects(readMeta(dir), /meta\.json: field "pace\.clock" must be "paced" or "wall"/);
+  });
+
   it('names the missing or malformed whole-file parts', async () => {
     await assert.rejects(
       readMeta(dir),

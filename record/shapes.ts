@@ -160,8 +160,25 @@ export interface KubeEventRecord extends EventBase {
   emittedAt: number;
 }
 
+/**
+ * One sample of the run's paced time (docs/design.md#run-record): how much of the CPU the run's own
+ * processes got while they wanted it, and the paced clock it advanced. Paced time is `t` until the first
+ * sample, then the line through the samples; the stall window is measured on it.
+ */
+export interface PaceEvent extends EventBase {
+  type: 'pace';
+  /** Paced milliseconds at `t`, on the axis of `t`: never decreasing, never ahead of `t`. */
+  pacedMs: number;
+  /** The share of the interval that ended here: Δrun / (Δrun + Δwait), or 1 when the processes barely asked. */
+  share: number;
+  /** CPU time the processes ran and waited on a run queue in the interval, in ms (what `share` came from). */
+  runMs: number;
+  waitMs: number;
+}
+
 export type HistoryEvent =
   | WatchEvent
+  | PaceEvent
   | GapEvent
   | OpEvent
   | RuleEvent
@@ -261,8 +278,17 @@ export interface RunMeta {
   scenarios: ScenarioInfo[];
   /** Factor applied to Longhorn's timings by the simulator (1 on a real cluster). */
   timeFactor: number;
-  /** A non-final state unchanged for longer than this is stuck. */
+  /**
+   * A non-final state unchanged for longer than this is stuck: paced milliseconds when the history holds
+   * `pace` events (`pace.clock` is `paced`), else wall-clock milliseconds.
+   */
   stallWindowMs: number;
+  /**
+   * Which clock the stall window was measured on; absent in records written before paced time existed
+   * (wall). `paced`: the history's `pace` events say how it advanced; `wall`: it could not be measured
+   * (`reason` says why: a remote cluster, no per-thread schedstat).
+   */
+  pace?: { clock: 'paced' | 'wall'; reason?: string; sampleIntervalMs?: number };
   argv?: string[];
   /**
    * Local: the environment's folder. `owned`: the run's own, removed at its end (or by its watchdog, or

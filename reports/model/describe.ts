@@ -79,6 +79,8 @@ function describeBody(event: HistoryEvent): string {
       const incomplete = event.backingImageConfigs.filter((c) => c.completeTime === '').length;
       return `store: ${event.backingImageConfigs.length} backing-image.cfg (${incomplete} in progress), ${event.systemBackups.length} system backups, ${event.objectCount} objects`;
     }
+    case 'pace':
+      return `pace: ${(event.pacedMs / 1000).toFixed(3)}s paced, share ${event.share} (ran ${event.runMs} ms, waited ${event.waitMs} ms)`;
     case 'log':
       return `${event.level} ${event.source}: ${short(event.message, 160)}`;
     case 'kube-event': {

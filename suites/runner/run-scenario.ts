@@ -35,6 +35,8 @@ export interface ScenarioRunOptions {
   iterations: number;
   baselineIterations: number;
   stallWindowMs: number;
+  /** The run's paced clock: the workload's stall window is measured on it (docs/design.md#run-record). */
+  pacedClock?: Clock;
   /** Monotonic time after which no new iteration starts. */
   deadline: number;
   signal: AbortSignal;
@@ -151,6 +153,7 @@ async function playPhases(options: ScenarioRunOptions, ctx: ScheduleContext): Pr
       volumeBackupPolicy: 'if-not-present',
       stallWindowMs: options.stallWindowMs,
       maxWaitMs: options.stallWindowMs * 10,
+      ...(options.pacedClock ? { pacedClock: options.pacedClock } : {}),
       concurrentVolumeBackups: options.concurrentVolumeBackups ?? scenario.concurrentVolumeBackups,
       signal: options.signal,
       onImages: (names) => names.forEach((n) => ownedImages.add(n)),

@@ -1,10 +1,10 @@
-// The setup steps of a run (runChaos in run.ts): its pace, its first meta.json, the target it runs
-// against, the proxy taking the run's seed, the teardown of what the run creates, and the clearing of what
-// an earlier run of the same seed left in a reused environment.
+// The setup steps of a run (runChaos in run.ts): its pace (time factor, stall window, paced time), its
+// first meta.json, the target it runs against, the proxy taking the run's seed, the teardown of what the
+// run creates, and the clearing of what an earlier run of the same seed left in a reused environment.
 import type { Clock } from '../../common/index.js';
 import type { ManagerEvent } from '../../fixtures/local/index.js';
 import type { KubeEventRecord, NewEvent, RunMeta } from '../../record/index.js';
-import type { History } from '../harness/index.js';
+import { Pacer, procSchedstat, schedstatAvailable, type History } from '../harness/index.js';
 import { cleanupRun, type LonghornClient } from '../workloads/index.js';
 import type { FaultController } from './faults.js';
 import { clearSeedLeftovers } from './leftovers.js';
@@ -15,7 +15,11 @@ import { openKubeTarget, openLocalTarget, type RunTarget } from './target.js';
 export interface RunPace {
   /** The factor on Longhorn's timings the run goes at. */
   timeFactor: number;
-  /** How long a non-final state may last without a change (no-stuck-state), in wall-clock ms. */
+  /**
+   * How long a non-final state may last without a change (no-stuck-state), in paced ms: wall ms slowed
+   * by the CPU share the run's processes got (docs/design.md#run-record); wall ms where that cannot be
+   * measured (startPacing says which).
+   */
   stallWindowMs: number;
 }
 
@@ -32,6 +36,37 @@ export function runPace(options: ChaosRunOptions): RunPace {
     options.profile.stallWindowT * 1000 * (realBim ? Math.max(1, timeFactor) : timeFactor),
   );
   return { timeFactor, stallWindowMs };
+}
+
+/**
+ * Paced time for the run's processes (the target names them), sampled into the history until the
+ * teardown; wall time, and meta.json says why, where their CPU accounting cannot be read.
+ */
+export async function startPacing(
+  target: Pick<RunTarget, 'paceProcesses'>,
+  run: { history: History; clock: Clock; tasks: TaskStack },
+): Promise<{ pace: NonNullable<RunMeta['pace']>; pacedClock?: Clock }> {
+  if (!target.paceProcesses) {
+    return {
+      pace: {
+        clock: 'wall',
+        reason: "the run's processes are remote (a cluster): their CPU share is not read",
+      },
+    };
+  }
+  if (!(await schedstatAvailable())) {
+    return {
+      pace: { clock: 'wall', reason: 'this system has no per-thread /proc/<pid>/task/<tid>/schedstat' },
+    };
+  }
+  const pacer = new Pacer({
+    history: run.history,
+    clock: run.clock,
+    source: procSchedstat(target.paceProcesses),
+  });
+  await pacer.start();
+  run.tasks.defer('stop pacing (a last pace sample)', () => pacer.stop());
+  return { pace: { clock: 'paced', sampleIntervalMs: pacer.intervalMs }, pacedClock: pacer.clock };
 }
 
 /** What meta.json says before anything ran: a record cut short still says what it was meant to be. */

@@ -31,6 +31,7 @@ import {
   openRunTarget,
   runPace,
   seedTheProxy,
+  startPacing,
 } from './run-setup.js';
 import { readReusedEnvironment, type StoreAccess } from './target.js';
 
@@ -169,6 +170,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       },
     });
     await seedTheProxy(target, options.seed, history, log);
+    const pacing = await startPacing(target, { history, clock, tasks });
+    meta.pace = pacing.pace;
     meta.longhorn = target.longhorn;
     meta.tools = target.tools;
     meta.components = target.components;
@@ -212,6 +215,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       nameTag: names,
       iterations,
       stallWindowMs,
+      ...(pacing.pacedClock ? { pacedClock: pacing.pacedClock } : {}),
       signal: abort.signal,
       writer,
       replay,
@@ -273,6 +277,7 @@ type SharedScenarioOptions = Pick<
   | 'nameTag'
   | 'iterations'
   | 'stallWindowMs'
+  | 'pacedClock'
   | 'signal'
 >;
 
@@ -313,6 +318,7 @@ async function playScenarios(options: ChaosRunOptions, run: PlayContext): Promis
           iterations: run.iterations,
           baselineIterations: options.profile.baselineIterations,
           stallWindowMs: run.stallWindowMs,
+          ...(run.pacedClock ? { pacedClock: run.pacedClock } : {}),
           deadline,
           signal,
           onDecision: (decision) => run.writer.appendDecision(decision),

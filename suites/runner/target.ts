@@ -65,6 +65,11 @@ export interface RunTarget {
   envDir?: string;
   /** Local: the environment is the run's own (it ends with the run; its objects need no cleanup). */
   envOwned?: boolean;
+  /**
+   * Local: the pids whose CPU share paces the stall window (docs/design.md#run-record): this process (the
+   * simulator, the proxy) and the environment's; asked again at each sample. Absent on a cluster.
+   */
+  paceProcesses?: () => Promise<number[]>;
 }
 
 export interface LocalTargetOptions {
@@ -95,6 +100,19 @@ export interface LocalTargetOptions {
   onManagerEvent?: (event: ManagerEvent) => void;
   /** Receives the simulator's log lines (the runner records warnings and errors). */
   onSimulatorLog?: (line: SimLogLine) => void;
+}
+
+/**
+ * This process and the environment's processes as env.json names them now (a restarted backing-image-
+ * manager or longhorn-manager has a new pid); the last names read when env.json cannot be read.
+ */
+function runProcesses(env: EnvJson): () => Promise<number[]> {
+  let pids = env.processes.map((p) => p.pid);
+  return async () => {
+    const current = await readEnvironment(env.dir).catch(() => undefined);
+    if (current) pids = current.processes.map((p) => p.pid);
+    return [process.pid, ...pids];
+  };
 }
 
 function kubeConfigFor(env: EnvJson): KubeConfig {
@@ -273,6 +291,7 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     logs: kept.map((log) => log.relative),
     envDir: env.dir,
     envOwned: options.envDir === undefined,
+    paceProcesses: runProcesses(env),
   };
 }
 

@@ -31,6 +31,11 @@ export interface IterationOptions {
   stallWindowMs: number;
   /** Upper bound of one iteration even while things keep changing. */
   maxWaitMs: number;
+  /**
+   * The run's paced clock (docs/design.md#run-record): the stall window and `maxWaitMs` are measured on it,
+   * so that a backup slowed down by a busy machine is waited for. Absent: both are wall time on `clock`.
+   */
+  pacedClock?: Clock;
   /** Also back up each fresh volume on its own, concurrently with the system backup. */
   concurrentVolumeBackups?: boolean;
   signal?: AbortSignal;
@@ -49,6 +54,15 @@ export interface IterationOutcome {
 
 const PROCESS = 'workload';
 
+/** The clock the stall window is measured on: the paced one when the run has it. */
+function stallClock(options: IterationOptions): Clock {
+  return options.pacedClock ?? options.clock;
+}
+
+function describeWait(options: IterationOptions, ms: number): string {
+  return options.pacedClock ? `${ms} ms of paced time` : `${ms} ms`;
+}
+
 function watchOf(event: HistoryEvent, kind: WatchEvent['kind'], name?: string): WatchEvent | undefined {
   return event.type === 'watch' && event.kind === kind && (name === undefined || event.name === name)
     ? event
@@ -62,9 +76,10 @@ async function waitForImagesReady(options: IterationOptions, images: string[]): 
     const map = (event.object.status?.diskFileStatusMap ?? {}) as Record<string, { state?: string }>;
     return Object.values(map).filter((d) => d.state === 'ready').length;
   };
-  const deadline = options.clock.monotonic() + options.stallWindowMs;
+  const clock = stallClock(options);
+  const deadline = clock.monotonic() + options.stallWindowMs;
   while (pending.size > 0) {
-    const left = deadline - options.clock.monotonic();
+    const left = deadline - clock.monotonic();
     if (left <= 0) break;
     const event = await options.tap.next(
       (e) => {
@@ -72,7 +87,7 @@ async function waitForImagesReady(options: IterationOptions, images: string[]): 
         return watch !== undefined && pending.has(watch.name) && readyOf(watch) >= 2;
       },
       left,
-      options.clock,
+      clock,
       options.signal,
     );
     if (event && event.type === 'watch') pending.delete(event.name);
@@ -84,7 +99,7 @@ async function waitForImagesReady(options: IterationOptions, images: string[]): 
       'wait-backing-images-ready',
       'info',
       {
-        error: `not ready on two disks within ${options.stallWindowMs} ms; backing up anyway`,
+        error: `not ready on two disks within ${describeWait(options, options.stallWindowMs)}; backing up anyway`,
       },
     );
   }
@@ -170,18 +185,19 @@ async function waitForSystemBackup(
 ): Promise<{ state: string; result: IterationOutcome['result'] }> {
   const images = new Set(names.backingImages);
   const finals = SYSTEM_BACKUP_FINAL_STATES as readonly string[];
+  const clock = stallClock(options);
   let state = '';
   let lastKeys = new Map<string, string>();
-  let lastChange = options.clock.monotonic();
+  let lastChange = clock.monotonic();
   for (;;) {
-    const now = options.clock.monotonic();
+    const now = clock.monotonic();
     if (finals.includes(state)) return { state, result: state === 'Ready' ? 'ready' : 'error' };
     if (now - startedAt > options.maxWaitMs) return { state, result: 'timeout' };
     const left = Math.min(lastChange + options.stallWindowMs, startedAt + options.maxWaitMs) - now;
     const event = await options.tap.next(
       (e) => progressKey(e, names.systemBackup, images) !== undefined,
       Math.max(0, left),
-      options.clock,
+      clock,
       options.signal,
     );
     if (!event) {
@@ -189,7 +205,7 @@ async function waitForSystemBackup(
       const current = await options.client.get<SystemBackup>('SystemBackup', names.systemBackup);
       state = current?.status?.state ?? state;
       if (finals.includes(state)) continue;
-      if (options.clock.monotonic() - startedAt > options.maxWaitMs) return { state, result: 'timeout' };
+      if (clock.monotonic() - startedAt > options.maxWaitMs) return { state, result: 'timeout' };
       return { state, result: 'stalled' };
     }
     const key = progressKey(event, names.systemBackup, images) as string;
@@ -199,7 +215,7 @@ async function waitForSystemBackup(
     }
     if (lastKeys.get(subject) !== key) {
       lastKeys = new Map(lastKeys).set(subject, key);
-      lastChange = options.clock.monotonic();
+      lastChange = clock.monotonic();
     }
   }
 }
@@ -236,7 +252,7 @@ export async function runSystemBackupIteration(options: IterationOptions): Promi
   let waited: Awaited<ReturnType<typeof waitForSystemBackup>>;
   try {
     if (options.concurrentVolumeBackups) await startVolumeBackups(options, names);
-    waited = await waitForSystemBackup(options, names, options.clock.monotonic());
+    waited = await waitForSystemBackup(options, names, stallClock(options).monotonic());
   } catch (error) {
     const interrupted = options.signal?.aborted === true;
     options.ops.complete(opId, PROCESS, 'system-backup', 'info', {
@@ -265,8 +281,8 @@ export async function runSystemBackupIteration(options: IterationOptions): Promi
       value,
       error:
         waited.result === 'stalled'
-          ? `no change of state or progress for ${options.stallWindowMs} ms in state '${waited.state}'`
-          : `not final after ${options.maxWaitMs} ms`,
+          ? `no change of state or progress for ${describeWait(options, options.stallWindowMs)} in state '${waited.state}'`
+          : `not final after ${describeWait(options, options.maxWaitMs)}`,
     });
   return {
     iteration: options.iteration,

@@ -3,7 +3,7 @@
 // objects, rules and gaps, never with the number of events.
 import { UsageError } from '../../../common/index.js';
 import type { CheckResult, HistoryEvent, Verdict } from '../../../record/index.js';
-import { composeVerdict, crashedCheck } from '../../harness/index.js';
+import { PaceTimeline, composeVerdict, crashedCheck } from '../../harness/index.js';
 import type { CheckOptions, Finding, StreamingChecker } from './checker.js';
 import { GapLog, applyGaps, toCheckResult } from './checker.js';
 import { BbiOutcome, RecoversAfterHeal, SystemBackupReady } from './completion.js';
@@ -56,10 +56,16 @@ export async function checkHistory(
   validate(options);
   const view = new ClusterView();
   const gaps = new GapLog();
+  const pace = new PaceTimeline();
   const crashed = new Map<StreamingChecker, unknown>();
   let lastEventId = 0;
   let lastT = 0;
   for await (const event of events) {
+    // Paced time is the whole run's, whichever scenario was current when a sample was taken.
+    if (event.type === 'pace') {
+      pace.add(event.t, event.pacedMs, event.share);
+      continue;
+    }
     if (options.scenario !== undefined && event.scenario !== options.scenario) continue;
     lastEventId = event.id;
     lastT = Math.max(lastT, event.t);
@@ -74,7 +80,7 @@ export async function checkHistory(
       }
     }
   }
-  const context = { view, endT: options.endT ?? lastT, lastEventId, gaps, options };
+  const context = { view, endT: options.endT ?? lastT, lastEventId, gaps, options, pace };
   const findings: Finding[] = [];
   for (const checker of checkers) {
     const name = checker.names[0] ?? 'checker';

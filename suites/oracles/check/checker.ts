@@ -8,10 +8,14 @@ import type {
   HistoryEvent,
   WatchedKind,
 } from '../../../record/index.js';
+import type { PaceTimeline } from '../../harness/index.js';
 import type { ClusterView, ObjectChange } from './view.js';
 
 export interface CheckOptions {
-  /** A non-final state unchanged for longer than this is stuck. */
+  /**
+   * A non-final state unchanged for longer than this is stuck: paced ms when the history holds `pace`
+   * events, else wall ms (docs/design.md#run-record).
+   */
   stallWindowMs: number;
   faultClass: FaultClass;
   /** Only events of this scenario are checked. */
@@ -33,6 +37,8 @@ export interface FinishContext {
   lastEventId: number;
   gaps: GapLog;
   options: CheckOptions;
+  /** Paced time through the history's `pace` events (wall time, `t`, when there are none). */
+  pace: PaceTimeline;
 }
 
 export interface StreamingChecker {
@@ -62,19 +68,25 @@ export class GapLog {
 
   /**
    * The longest stretch of [from, to] no gap of these kinds covers: how long we *know* nothing changed
-   * when we saw no change, since a change could hide in any gap.
+   * when we saw no change, since a change could hide in any gap. `measure` gives a stretch's length
+   * (paced time); by default its length in `t`.
    */
-  longestUncovered(kinds: readonly WatchedKind[], from: number, to: number): number {
+  longestUncovered(
+    kinds: readonly WatchedKind[],
+    from: number,
+    to: number,
+    measure: (from: number, to: number) => number = (a, b) => b - a,
+  ): number {
     const covering = this.overlapping(kinds, from, to)
       .map((g) => [Math.max(from, g.from), Math.min(to, g.t)] as const)
       .sort((a, b) => a[0] - b[0]);
     let longest = 0;
     let cursor = from;
     for (const [start, end] of covering) {
-      if (start > cursor) longest = Math.max(longest, start - cursor);
+      if (start > cursor) longest = Math.max(longest, measure(cursor, start));
       cursor = Math.max(cursor, end);
     }
-    return Math.max(longest, to - cursor);
+    return Math.max(longest, measure(cursor, to));
   }
 }
 
@@ -101,6 +113,7 @@ export function toCheckResult(f: Finding): CheckResult {
 }
 
 export function seconds(ms: number): string {
-  const s = ms / 1000;
+  // Tenths: paced durations are sums of fractions, and 66.00000001 s reads as 66 s.
+  const s = Math.round(ms / 100) / 10;
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }

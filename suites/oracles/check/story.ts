@@ -149,6 +149,11 @@ export class HistoryStory {
     return this.push({ type: 'gap', kind, from, reason });
   }
 
+  /** A paced-time sample: paced ms at the story's now, and the share of the interval it ended. */
+  pace(pacedMs: number, share = 1): number {
+    return this.push({ type: 'pace', pacedMs, share, runMs: 0, waitMs: 0 });
+  }
+
   phase(name: 'setup' | 'baseline' | 'faults' | 'heal' | 'quiescence' | 'check' | 'teardown'): number {
     return this.push({ type: 'phase', name });
   }

@@ -6,7 +6,15 @@
 // target `default`, for a backing image that existed when it entered that state), and, while it waits in
 // CreatingVolumeBackups, any change of a volume Backup, of a Volume's lastBackup or a BackupVolume's
 // lastBackupName (Longhorn waits for those too). A BBI's progress is only its own.
+//
+// Durations are paced time (docs/design.md#run-record) when the history holds `pace` events: a stall is
+// a stretch whose paced length exceeds the window. Paced time never runs faster than `t`, so only
+// stretches longer than the window in `t` are kept as candidates while streaming; `finish` measures them
+// on the whole pace timeline. Paced time advances by at least PACE_FLOOR of wall time; a stall whose mean
+// share was below that floor passed the window because of the floor, not because the run's processes ran:
+// the machine was too starved to judge, so its finding is `unknown`, not a failure.
 import type { WatchedKind } from '../../../record/index.js';
+import { PACE_FLOOR, type PaceTimeline } from '../../harness/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
 import { seconds } from './checker.js';
 import type { ClusterView, ObjectChange, TrackedObject } from './view.js';
@@ -43,12 +51,18 @@ interface Stall {
   open: boolean;
 }
 
+/** A share as a whole percentage, rounded down so that a share below the floor never reads as the floor: 0.249 reads 24%. */
+function percent(share: number): string {
+  return `${Math.floor(share * 100 + 1e-9)}%`;
+}
+
 export class NoStuckState implements StreamingChecker {
   readonly names = [NAME];
   // a stall seen past the window is a fact, however the run ended
   readonly property = 'safety';
   private readonly activity = new Map<string, Activity>();
-  private readonly stalls = new Map<string, Stall>();
+  /** Per object, every wait longer than the window in `t`: candidates until measured in paced time. */
+  private readonly candidates = new Map<string, Stall[]>();
   private firstT: number | undefined;
 
   constructor(private readonly windowMs: number) {}
@@ -68,13 +82,15 @@ export class NoStuckState implements StreamingChecker {
     if (change.changed || !this.activity.has(object.key)) this.touch(object, change, view);
   }
 
-  finish({ view, endT, lastEventId, gaps }: FinishContext): Finding[] {
+  finish({ view, endT, lastEventId, gaps, pace }: FinishContext): Finding[] {
     const findings: Finding[] = [];
+    const windowText = this.windowText(pace);
+    const early = new Map<string, Finding>();
     for (const object of [...view.all('SystemBackup'), ...view.all('BackupBackingImage')]) {
       if (object.deleted || !this.waiting(object, object.state)) continue;
       const last = this.activity.get(object.key);
       if (!last) continue;
-      if (endT - last.t > this.windowMs) {
+      if (pace.duration(last.t, endT) > this.windowMs) {
         this.record(
           object,
           object.state,
@@ -84,30 +100,36 @@ export class NoStuckState implements StreamingChecker {
           view,
           true,
         );
-      } else if (!this.stalls.has(object.key)) {
-        findings.push({
+      } else {
+        early.set(object.key, {
           name: NAME,
           valid: 'unknown',
           severity: 'error',
-          message: `${nameInMessage(object)} was still ${describeState(object)} when the observation ended, ${seconds(endT - last.t)} after its last change (stall window ${seconds(this.windowMs)}): too early to tell whether it was stuck`,
+          message: `${nameInMessage(object)} was still ${describeState(object)} when the observation ended, ${this.span(pace, last.t, endT)} after its last change (stall window ${windowText}): too early to tell whether it was stuck`,
           evidence: [last.eventId, lastEventId],
           ...this.scope(object),
         });
       }
     }
-    for (const stall of this.stalls.values()) {
+    const stalls = this.measured(pace);
+    for (const [key, finding] of early) if (!stalls.has(key)) findings.push(finding);
+    for (const stall of stalls.values()) {
       const kinds = stall.object.kind === 'SystemBackup' ? SB_KINDS : BBI_KINDS;
-      const seen = gaps.longestUncovered(kinds, stall.from, stall.to);
-      const what = `${nameInMessage(stall.object)} stayed ${describeState(stall)} for ${seconds(stall.to - stall.from)}${stall.open ? ' until the end of the observation' : ''} (stall window ${seconds(this.windowMs)})`;
+      const seen = gaps.longestUncovered(kinds, stall.from, stall.to, (a, b) => pace.duration(a, b));
+      const what = `${nameInMessage(stall.object)} stayed ${describeState(stall)} for ${this.span(pace, stall.from, stall.to)}${stall.open ? ' until the end of the observation' : ''} (stall window ${windowText})`;
       const gapIds = gaps.overlapping(kinds, stall.from, stall.to).map((g) => g.id);
+      const share = pace.meanShare(stall.from, stall.to);
+      const message =
+        seen <= this.windowMs
+          ? `${what}${stall.detail}; but observer gaps cover part of it and the longest stretch seen without a gap is ${seconds(seen)}${pace.measured ? ' of paced time' : ''}, so it may have changed unseen`
+          : share < PACE_FLOOR
+            ? `${what}${stall.detail}; but the run's processes got only ${percent(share)} of the CPU they asked for during it (below the ${percent(PACE_FLOOR)} floor), so the machine, not Longhorn, may have held it up`
+            : `${what}${stall.detail}`;
       findings.push({
         name: NAME,
-        valid: seen > this.windowMs ? false : 'unknown',
+        valid: seen > this.windowMs && share >= PACE_FLOOR ? false : 'unknown',
         severity: 'error',
-        message:
-          seen > this.windowMs
-            ? `${what}${stall.detail}`
-            : `${what}${stall.detail}; but observer gaps cover part of it and the longest stretch seen without a gap is ${seconds(seen)}, so it may have changed unseen`,
+        message,
         evidence: [...stall.evidence, ...gapIds],
         ...this.scope(stall.object),
       });
@@ -118,13 +140,43 @@ export class NoStuckState implements StreamingChecker {
         name: NAME,
         valid: true,
         severity: 'error',
-        message: `no SystemBackup or BackupBackingImage (${count} seen) stayed in a non-final state longer than ${seconds(this.windowMs)} without a change`,
+        message: `no SystemBackup or BackupBackingImage (${count} seen) stayed in a non-final state longer than ${windowText} without a change`,
         evidence: [],
         window: { from: this.firstT ?? endT, to: endT },
         kinds: SB_KINDS,
       });
     }
     return findings;
+  }
+
+  /**
+   * Per object, its longest candidate in paced time that is longer than the window, preferring one its
+   * processes were not starved in (mean share at or above PACE_FLOOR): that one is a failure.
+   */
+  private measured(pace: PaceTimeline): Map<string, Stall> {
+    const stalls = new Map<string, Stall>();
+    for (const [key, candidates] of this.candidates) {
+      let best: { stall: Stall; paced: number; fed: boolean } | undefined;
+      for (const stall of candidates) {
+        const paced = pace.duration(stall.from, stall.to);
+        if (paced <= this.windowMs) continue;
+        const fed = pace.meanShare(stall.from, stall.to) >= PACE_FLOOR;
+        if (!best || (fed && !best.fed) || (fed === best.fed && paced > best.paced))
+          best = { stall, paced, fed };
+      }
+      if (best) stalls.set(key, best.stall);
+    }
+    return stalls;
+  }
+
+  /** A stretch for a message: its wall length, or its paced length with the wall length beside it. */
+  private span(pace: PaceTimeline, from: number, to: number): string {
+    if (!pace.measured) return seconds(to - from);
+    return `${seconds(pace.duration(from, to))} of paced time (${seconds(to - from)} wall)`;
+  }
+
+  private windowText(pace: PaceTimeline): string {
+    return pace.measured ? `${seconds(this.windowMs)} of paced time` : seconds(this.windowMs);
   }
 
   private waiting(object: TrackedObject, state: string): boolean {
@@ -164,11 +216,11 @@ export class NoStuckState implements StreamingChecker {
     view: ClusterView,
     open: boolean,
   ): void {
-    const previous = this.stalls.get(object.key);
-    if (previous && previous.to - previous.from >= to.t - from.t) return;
     const { detail, evidence } =
       object.kind === 'SystemBackup' ? this.waitedOn(object, state, view) : { detail: '', evidence: [] };
-    this.stalls.set(object.key, {
+    const candidates = this.candidates.get(object.key) ?? [];
+    this.candidates.set(object.key, candidates);
+    candidates.push({
       object,
       state,
       ...(progress === undefined ? {} : { progress }),
