@@ -104,6 +104,13 @@ describe('no-stuck-state with the pace floor', () => {
     );
   });
 
+  it('fails a starved stall that is longer than the window even at the share the run really got', async () => {
+    // 11 windows of wall time at share 0.1 is 1.1 windows at that share: stuck, however starved.
+    const stuck = bbiOf(await run(0.1, STALL_FROM + 11 * WINDOW + 1000));
+    assert.equal(stuck.valid, false, stuck.message);
+    assert.doesNotMatch(stuck.message, /CPU they asked for/);
+  });
+
   it('does not call a slow-but-moving BBI stuck at share 0.3', async () => {
     // A change every 90 s of wall time is 27 s of paced time at share 0.3: inside the 30 s window.
     const checks = await run(0.3, 400_000, 90_000);

@@ -119,15 +119,16 @@ export class NoStuckState implements StreamingChecker {
       const what = `${nameInMessage(stall.object)} stayed ${describeState(stall)} for ${this.span(pace, stall.from, stall.to)}${stall.open ? ' until the end of the observation' : ''} (stall window ${windowText})`;
       const gapIds = gaps.overlapping(kinds, stall.from, stall.to).map((g) => g.id);
       const share = pace.meanShare(stall.from, stall.to);
+      const starved = this.starved(pace, stall);
       const message =
         seen <= this.windowMs
           ? `${what}${stall.detail}; but observer gaps cover part of it and the longest stretch seen without a gap is ${seconds(seen)}${pace.measured ? ' of paced time' : ''}, so it may have changed unseen`
-          : share < PACE_FLOOR
+          : starved
             ? `${what}${stall.detail}; but the run's processes got only ${percent(share)} of the CPU they asked for during it (below the ${percent(PACE_FLOOR)} floor), so the machine, not Longhorn, may have held it up`
             : `${what}${stall.detail}`;
       findings.push({
         name: NAME,
-        valid: seen > this.windowMs && share >= PACE_FLOOR ? false : 'unknown',
+        valid: seen > this.windowMs && !starved ? false : 'unknown',
         severity: 'error',
         message,
         evidence: [...stall.evidence, ...gapIds],
@@ -151,7 +152,7 @@ export class NoStuckState implements StreamingChecker {
 
   /**
    * Per object, its longest candidate in paced time that is longer than the window, preferring one its
-   * processes were not starved in (mean share at or above PACE_FLOOR): that one is a failure.
+   * processes were not starved in (see `starved`): that one is a failure.
    */
   private measured(pace: PaceTimeline): Map<string, Stall> {
     const stalls = new Map<string, Stall>();
@@ -160,13 +161,23 @@ export class NoStuckState implements StreamingChecker {
       for (const stall of candidates) {
         const paced = pace.duration(stall.from, stall.to);
         if (paced <= this.windowMs) continue;
-        const fed = pace.meanShare(stall.from, stall.to) >= PACE_FLOOR;
+        const fed = !this.starved(pace, stall);
         if (!best || (fed && !best.fed) || (fed === best.fed && paced > best.paced))
           best = { stall, paced, fed };
       }
       if (best) stalls.set(key, best.stall);
     }
     return stalls;
+  }
+
+  /**
+   * Only the floor made this stall longer than the window: its processes got less than PACE_FLOOR of the
+   * CPU they asked for, and at the share they really got it would still be within the window. A stall
+   * that is too long even at the measured share is a failure, however starved the machine was.
+   */
+  private starved(pace: PaceTimeline, stall: Stall): boolean {
+    const share = pace.meanShare(stall.from, stall.to);
+    return share < PACE_FLOOR && share * (stall.to - stall.from) <= this.windowMs;
   }
 
   /** A stretch for a message: its wall length, or its paced length with the wall length beside it. */
