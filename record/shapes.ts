@@ -89,7 +89,11 @@ export interface RuleEvent extends EventBase {
   reason?: string;
 }
 
-/** A proxy decision that did something (pass decisions stay in faults.jsonl only). */
+/**
+ * A proxy decision that did something, or a listing the proxy records (`listed`: what the answer showed,
+ * `null` for an answer that was no listing): every listing of the backing-image directory, pass decisions
+ * included. Other pass decisions stay in faults.jsonl only.
+ */
 export interface FaultEvent extends EventBase {
   type: 'fault';
   /** The proxy's DecisionRecord as JSON. */
@@ -105,6 +109,9 @@ export interface FaultEvent extends EventBase {
     delayMs?: number;
     status?: number;
     hiddenKeys?: string[];
+    listed?: string[] | null;
+    /** Milliseconds from the request's arrival (`ts`) to the end of its answer. */
+    durationMs?: number;
   } & Record<string, unknown>;
 }
 

@@ -16,6 +16,7 @@ interface ProxyOptions {
   upstreamAccessKey?: string;
   upstreamSecretKey?: string;
   upstreamRegion: string;
+  recordListings?: string;
 }
 
 /** Reads a JSON or YAML list of rules (YAML is a superset of JSON); names the bad entry and field. */
@@ -65,6 +66,10 @@ export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSig
     )
     .option('--upstream-secret-key <key>', 'with --upstream-access-key (or LHCHAOS_UPSTREAM_SECRET_KEY)')
     .option('--upstream-region <region>', 'region for the upstream credentials', 'us-east-1')
+    .option(
+      '--record-listings <regex>',
+      'record what every listing whose prefix matches showed, in its decision (pass decisions too)',
+    )
     .action(async (opts: ProxyOptions) => {
       const seed = opts.seed === undefined ? randomSeed() : parseSeed(opts.seed, '--seed');
       const rules = opts.rules ? await readRulesFile(opts.rules) : [];
@@ -81,6 +86,7 @@ export function registerProxy(program: Command, io: CliIo, stopSignal?: AbortSig
         seed,
         rules,
         decisionLog: opts.decisions,
+        ...(opts.recordListings === undefined ? {} : { recordListings: opts.recordListings }),
         token: opts.token ?? process.env.LHCHAOS_PROXY_TOKEN,
         upstreamCredentials:
           accessKey !== undefined && secretKey !== undefined

@@ -2,7 +2,8 @@
 // out what the rules planned. Each client connection gets one upstream connection of its own; requests are
 // served one after another. Heads and bodies go upstream byte for byte (Host included, so SigV4 signatures
 // made for the proxy's address validate at the upstream); a body no rule touches is forwarded chunk by chunk
-// without being parsed or copied. Only listing answers are buffered, and only while a listing rule exists.
+// without being parsed or copied. Only listing answers are buffered: while a listing rule exists, or when the
+// listing's prefix is one the proxy records (`recordListings`).
 import { STATUS_CODES } from 'node:http';
 import type net from 'node:net';
 import type { Clock } from '../../common/index.js';
@@ -21,7 +22,7 @@ import {
   type RequestHead,
   type ResponseHead,
 } from './http1.js';
-import { answerListing, listingFilters, type ListingDeps } from './listing-answer.js';
+import { answerListing, listingFilters, recordsListing, type ListingDeps } from './listing-answer.js';
 import { Pacer } from './pacer.js';
 import { SocketReader, transfer, write } from './relay-io.js';
 import { isReadGuard, type RequestPlan, type RuleRequest } from './rules/index.js';
@@ -119,7 +120,11 @@ async function exchange(
   guardReads(deps, request, plan);
   stats.requestsTotal++;
 
-  const ex: Exchange = { outcome: { listingChanges: [] }, keep: !closesConnection(req, req.version) };
+  const ex: Exchange = {
+    // A recorded listing says `listed: null` unless a listing answer is sent.
+    outcome: { listingChanges: [], ...(recordsListing(deps, request) ? { listed: null } : {}) },
+    keep: !closesConnection(req, req.version),
+  };
   const aborted = new AbortController();
   const onClose = () => aborted.abort();
   client.once('close', onClose);
@@ -283,7 +288,7 @@ async function forward(
 
   const resFraming = responseFraming(res, req.method);
   if (resFraming.kind === 'close' || closesConnection(res)) ex.keep = false;
-  const filters = listingFilters(deps, request, plan);
+  const filters = listingFilters(deps, request, plan) ?? (ex.outcome.listed === null ? [] : undefined);
   try {
     if (res.status === 200 && request.listing && filters !== undefined) {
       const chunks: Buffer[] = [];

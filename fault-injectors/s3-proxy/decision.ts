@@ -20,6 +20,8 @@ const WEIGHT: Record<DecisionAction, number> = {
 export interface DecisionOutcome {
   upstreamError?: string;
   listingChanges: ListingChange[];
+  /** Set for a recorded listing: what its answer showed, `null` until a listing answer was sent. */
+  listed?: string[] | null;
 }
 
 export function finishDecision(
@@ -59,6 +61,8 @@ export function finishDecision(
   const added = outcome.listingChanges.flatMap((c) => c.added);
   if (hidden.length > 0) record.hiddenKeys = hidden;
   if (added.length > 0) record.addedKeys = added;
+  if (outcome.listed !== undefined)
+    record.listed = outcome.upstreamError === undefined ? outcome.listed : null;
   return record;
 }
 

@@ -36,6 +36,12 @@ export interface S3ProxyOptions {
    * hidden is listed is decided by asking the upstream (exact); without, from the proxy's record.
    */
   upstreamCredentials?: UpstreamCredentials;
+  /**
+   * A regular expression (its source) on listing prefixes: the decision of every listing whose prefix
+   * matches records what its answer showed (`listed`), pass decisions included. Keep it narrow: each such
+   * answer is buffered and parsed.
+   */
+  recordListings?: string;
 }
 
 export interface S3Proxy {
@@ -83,6 +89,14 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
         throw new UsageError(`decisionLog: cannot append to ${path}: ${error.code ?? error.message}`);
       });
   }
+  let recordListings: RegExp | undefined;
+  if (options.recordListings !== undefined) {
+    try {
+      recordListings = new RegExp(options.recordListings);
+    } catch (error) {
+      throw new UsageError(`recordListings: not a regular expression: ${(error as Error).message}`);
+    }
+  }
   const clock = options.clock ?? systemClock;
   const log = new DecisionLog({ path: options.decisionLog, onDecision: options.onDecision });
   const core = new ProxyCore(options.seed, clock, log, options.onEvent);
@@ -102,6 +116,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       record: core.record,
       tokens: core.tokens,
       lister: options.upstreamCredentials ? minioLister(upstream, options.upstreamCredentials) : undefined,
+      recordListings,
       log,
       stats: core.stats,
       nextId: () => core.nextId(),

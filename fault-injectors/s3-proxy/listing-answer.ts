@@ -1,5 +1,6 @@
 // Prepares a listing answer through the listing rules: takes the upstream's buffered (small) answer, rewrites
-// it, counts the listing rules that changed it, and corrects Content-Length.
+// it, counts the listing rules that changed it, and corrects Content-Length. A listing of a prefix the proxy
+// records (`recordListings`) is buffered even without rules, so its decision says what it showed.
 import { gunzipSync } from 'node:zlib';
 import { LIST_OPERATIONS, type ListingParams } from './classify.js';
 import { forwardable } from './headers.js';
@@ -19,6 +20,17 @@ export interface ListingDeps {
   record: StoreRecord;
   tokens: TokenBounds;
   lister?: UpstreamLister;
+  /** Listings whose prefix matches are recorded: their decision carries what the answer showed. */
+  recordListings?: RegExp;
+}
+
+/** Is this request a listing whose answer the decision must record? */
+export function recordsListing(deps: ListingDeps, request: RuleRequest): boolean {
+  return (
+    deps.recordListings !== undefined &&
+    LIST_OPERATIONS.includes(request.op) &&
+    deps.recordListings.test(request.prefix ?? '')
+  );
 }
 
 /** Listing filters for this request, or undefined when no listing rule exists (then nothing is buffered). */
@@ -52,7 +64,7 @@ export async function answerListing(
   request: RuleRequest,
   upstreamRes: UpstreamAnswer,
   filters: NamedFilter[],
-  outcome: { listingChanges: ListingChange[] },
+  outcome: { listingChanges: ListingChange[]; listed?: string[] | null },
 ): Promise<{ headers: string[]; body: Buffer }> {
   let xml: Buffer = upstreamRes.body;
   const gzipped = /gzip/i.test(String(upstreamRes.headers['content-encoding'] ?? ''));
@@ -68,6 +80,7 @@ export async function answerListing(
     lister: deps.lister,
   });
   outcome.listingChanges = rewrite.changes;
+  if (outcome.listed !== undefined) outcome.listed = rewrite.listed ?? null;
   for (const change of rewrite.changes) {
     const entry = deps.rules.get(change.rule);
     // Listing rules act outside the plan (state built by earlier writes): count them here.

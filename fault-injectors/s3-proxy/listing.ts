@@ -34,6 +34,8 @@ export interface ListingChange {
 export interface ListingRewrite {
   body?: Buffer;
   changes: ListingChange[];
+  /** The names the answer shows, relative to the prefix (absent when the body is no ListBucketResult). */
+  listed?: string[];
 }
 
 interface Entry {
@@ -209,10 +211,14 @@ export async function rewriteListing(input: RewriteInput): Promise<ListingRewrit
   }
 
   const list = [...changes.values()];
-  if (list.length === 0) return { changes: [] };
-
   keptContents.sort((a, b) => compare(decode(a.Key), decode(b.Key)));
   keptPrefixes.sort((a, b) => compare(decode(a.Prefix), decode(b.Prefix)));
+  const listed = namesShown(
+    [...keptContents.map((c) => decode(c.Key)), ...keptPrefixes.map((p) => decode(p.Prefix))],
+    params,
+  );
+  if (list.length === 0) return { changes: [], listed };
+
   setList(result, 'Contents', keptContents);
   setList(result, 'CommonPrefixes', keptPrefixes);
   if (params.version === 2) result.KeyCount = String(keptContents.length + keptPrefixes.length);
@@ -225,7 +231,17 @@ export async function rewriteListing(input: RewriteInput): Promise<ListingRewrit
   const body = Buffer.from(
     `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ ListBucketResult: result }) as string}`,
   );
-  return { body, changes: list };
+  return { body, changes: list, listed };
+}
+
+/** Entries relative to the listing prefix, a trailing delimiter dropped: what a driver's List() returns. */
+function namesShown(entries: string[], params: ListingParams): string[] {
+  return entries.map((entry) => {
+    const name = entry.startsWith(params.prefix) ? entry.slice(params.prefix.length) : entry;
+    return params.delimiter !== '' && name.endsWith(params.delimiter)
+      ? name.slice(0, -params.delimiter.length)
+      : name;
+  });
 }
 
 function setList(

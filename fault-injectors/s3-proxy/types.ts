@@ -107,6 +107,12 @@ export interface DecisionRecord {
   /** Keys hidden from (or added to) a listing answer, for list operations. */
   hiddenKeys?: string[];
   addedKeys?: string[];
+  /**
+   * For a listing whose prefix the proxy records (`recordListings`): the names its answer showed the client,
+   * after every rule (Contents keys and CommonPrefixes relative to the prefix, a trailing delimiter dropped),
+   * or `null` when the answer was no listing (an error, a refusal, a cut answer).
+   */
+  listed?: string[] | null;
   /** Milliseconds from arrival to the end of the response. */
   durationMs?: number;
 }

@@ -71,7 +71,16 @@ function describeBody(event: HistoryEvent): string {
       const target = d.key ?? d.prefix ?? d.bucket ?? '';
       const extra =
         d.delayMs !== undefined ? ` ${d.delayMs}ms` : d.status !== undefined ? ` ${d.status}` : '';
-      return `fault ${d.action}${extra} by ${d.rule ?? '-'}: ${d.op} ${short(target)}`;
+      // A recorded listing also says what the client was shown.
+      const shown =
+        d.listed === undefined
+          ? ''
+          : d.listed === null
+            ? ', no listing'
+            : d.listed.length === 0
+              ? ', showed nothing'
+              : `, showed ${short(d.listed.join(' '), 60)}`;
+      return `fault ${d.action}${extra} by ${d.rule ?? '-'}: ${d.op} ${short(target)}${shown}`;
     }
     case 'phase':
       return `phase ${event.name}`;

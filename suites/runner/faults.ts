@@ -1,6 +1,7 @@
 // The fault side of a run: rules armed at the proxy under a lease the runner renews, the proxy's
-// decisions streamed into faults.jsonl (all) and the history (those that acted), reactive triggers,
-// cluster faults and the sync hammer. Heal undoes everything in reverse and ends with a proxy reset.
+// decisions streamed into faults.jsonl (all) and the history (those that acted, and every listing the
+// proxy records, `listed`), reactive triggers, cluster faults and the sync hammer. Heal undoes everything
+// in reverse and ends with a proxy reset.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock, SeededRandom } from '../../common/index.js';
 import { startSyncHammer, type ClusterFaults, type SyncHammer } from '../../fault-injectors/cluster/index.js';
@@ -36,6 +37,11 @@ export interface FaultControllerOptions {
   namespace: string;
   /** Every decision, for faults.jsonl. */
   onDecision: (decision: DecisionRecord) => void;
+  /**
+   * The last decision id already recorded. A run shares one between its scenarios' controllers: the proxy
+   * keeps its log across scenarios, and a new controller must not record the earlier ones again.
+   */
+  cursor?: { lastId: number };
   /** Is this object one of the run's (so triggers ignore other runs' objects)? */
   ownsBackingImage: (name: string) => boolean;
   decisionPollMs?: number;
@@ -49,7 +55,7 @@ interface Armed {
 
 export class FaultController {
   private readonly armed = new Map<string, Armed>();
-  private lastDecisionId = 0;
+  private readonly cursor: { lastId: number };
   private readonly stopPolling = new AbortController();
   private pollLoop: Promise<void> | undefined;
   private leaseLoop: Promise<void> | undefined;
@@ -60,7 +66,9 @@ export class FaultController {
   /** Counts of acting decisions, for the progress line. */
   faultsFired = 0;
 
-  constructor(private readonly options: FaultControllerOptions) {}
+  constructor(private readonly options: FaultControllerOptions) {
+    this.cursor = options.cursor ?? { lastId: 0 };
+  }
 
   async start(): Promise<void> {
     const { proxy, holder, leaseTtlMs, clock } = this.options;
@@ -88,16 +96,21 @@ export class FaultController {
     })();
   }
 
-  /** Fetches new decisions: all to faults.jsonl, the acting ones to the history. */
+  /**
+   * Fetches new decisions: all to faults.jsonl; to the history the acting ones and every recorded listing
+   * (`listed`, pass decisions included: stored-bbi-kept needs each listing the BackupTarget sync may have
+   * acted on, suites/oracles/README.md).
+   */
   async pollDecisions(): Promise<void> {
     for (;;) {
-      const batch = await this.options.proxy.decisions(this.lastDecisionId);
+      const batch = await this.options.proxy.decisions(this.cursor.lastId);
       if (batch.length === 0) return;
       for (const decision of batch) {
-        this.lastDecisionId = Math.max(this.lastDecisionId, decision.id);
+        if (decision.id <= this.cursor.lastId) continue;
+        this.cursor.lastId = decision.id;
         this.options.onDecision(decision);
-        if (decision.action === 'pass') continue;
-        this.faultsFired++;
+        if (decision.action !== 'pass') this.faultsFired++;
+        else if (decision.listed === undefined) continue;
         this.options.history.append({ type: 'fault', decision: { ...decision } } as NewEvent);
       }
     }
@@ -305,10 +318,11 @@ export class FaultController {
     await this.pollDecisions().catch(() => undefined);
   }
 
-  /** Ends polling and the lease. Safe to call twice. */
+  /** Ends polling (after a last poll: every decision so far is recorded) and the lease. Safe to call twice. */
   async stop(): Promise<void> {
     if (!this.stopPolling.signal.aborted) this.stopPolling.abort(new Error('fault controller stopped'));
     await Promise.allSettled([this.pollLoop, this.leaseLoop]);
+    await this.pollDecisions().catch(() => undefined);
     await this.options.proxy.releaseLease(this.options.holder).catch(() => undefined);
   }
 }

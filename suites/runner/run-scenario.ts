@@ -41,6 +41,8 @@ export interface ScenarioRunOptions {
   deadline: number;
   signal: AbortSignal;
   onDecision: (decision: DecisionRecord) => void;
+  /** The last decision id already recorded, shared by the run's scenarios (FaultControllerOptions.cursor). */
+  decisionCursor?: { lastId: number };
   onIteration?: (state: { scenario: string; iteration: number; phase: string; state: string }) => void;
   /** Exposes the fault controller while it runs (the progress line reads its counters). */
   onFaults?: (faults: FaultController | undefined) => void;
@@ -124,6 +126,7 @@ async function playPhases(options: ScenarioRunOptions, ctx: ScheduleContext): Pr
     kubeConfig: target.kubeConfig,
     namespace: target.namespace,
     onDecision: options.onDecision,
+    ...(options.decisionCursor ? { cursor: options.decisionCursor } : {}),
     ownsBackingImage: (name) => name.startsWith('bi-') && ownedImages.has(name),
   });
   const ownedImages = new Set<string>();

@@ -298,6 +298,9 @@ interface PlayContext extends SharedScenarioOptions {
 async function playScenarios(options: ChaosRunOptions, run: PlayContext): Promise<void> {
   const { history, clock, signal } = run;
   const deadline = clock.monotonic() + (options.durationMs ?? options.profile.budgetMs);
+  // One cursor into the proxy's decision log for the whole run: a scenario's fault controller goes on
+  // where the last one stopped, so no decision is recorded twice.
+  const decisionCursor = { lastId: 0 };
   for (const [index, scenario] of options.scenarios.entries()) {
     if (signal.aborted) break;
     try {
@@ -322,6 +325,7 @@ async function playScenarios(options: ChaosRunOptions, run: PlayContext): Promis
           deadline,
           signal,
           onDecision: (decision) => run.writer.appendDecision(decision),
+          decisionCursor,
           replayRules: run.replay ? (run.replay.rulesByScenario.get(scenario.name) ?? []) : undefined,
           onFaults: run.onFaults,
           onIteration: (p) => options.onProgress?.({ ...p, faultsFired: run.faultsFired() }),

@@ -30,6 +30,7 @@ import { startSimulator, type LonghornVersion, type SimLogLine } from '../../fix
 import type { Component, RunMeta } from '../../record/index.js';
 import { bimLogsOf, keepLogs, logOf, realDiskManagers, type KeptLog } from './real-bim.js';
 import type { TaskStack } from './tasks.js';
+import { KEYS } from './scenarios.js';
 
 export interface StoreAccess {
   endpoint: string;
@@ -191,6 +192,8 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
     listen: '127.0.0.1:0',
     control: '127.0.0.1:0',
     seed: options.seed,
+    // Every listing of the backing-image directory, with what it showed (stored-bbi-kept reads them).
+    recordListings: KEYS.backingImageListing,
   });
   options.tasks.defer('stop the fault proxy', () => proxy.close());
   const client = new ProxyClient(proxy.controlUrl);

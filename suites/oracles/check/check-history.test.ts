@@ -265,19 +265,36 @@ describe('checkHistory', () => {
 
   describe('stored-bbi-kept', () => {
     const crOnly = { 'longhorn.io/delete-custom-resource-only': 'true' };
+    const severities = (found: CheckResult[]) => found.map((c) => [c.severity, c.valid]);
+    /** The target sync's deletion: the CR-only label, then DELETED. */
+    const deleteCrOnly = (s: HistoryStory, name: string, at: number) => {
+      s.at(at).watch('BackupBackingImage', name, { labels: crOnly, deleting: true });
+      return s.at(at + 50).remove('BackupBackingImage', name, crOnly);
+    };
 
-    it('fails a Completed BBI deleted CR-only while its cfg is complete in the store', async () => {
+    it('fails a Completed BBI deleted CR-only after a failed listing read as an empty store', async () => {
       const s = cleanRun();
-      const deleted = s.at(22_500).remove('BackupBackingImage', 'bi-1-aaaa', crOnly);
+      s.at(22_300);
+      const failed = s.listing({ listed: null, rule: 'list-errors', action: 'error' });
+      const deleted = deleteCrOnly(s, 'bi-1-aaaa', 22_500);
       const store = s.at(23_500).store({ 'bi-1': COMPLETE });
       const verdict = await checkHistory(s.events, { ...benign, faultClass: 'destructive' });
       const check = only(verdict, 'stored-bbi-kept');
-      assert.equal(check.valid, false);
-      assert.equal(check.severity, 'error');
+      assert.deepEqual([check.severity, check.valid], ['error', false]);
       assert.equal(check.subject, 'BackupBackingImage/bi-1-aaaa');
-      assert.ok(check.evidence.includes(deleted) && check.evidence.includes(store), String(check.evidence));
-      assert.match(check.message, /lost track of a valid backup/);
+      for (const id of [failed, deleted, store])
+        assert.ok(check.evidence.includes(id), String(check.evidence));
+      assert.match(check.message, /failed, and the failure was read as an empty store/);
       assert.equal(verdict.valid, false);
+    });
+
+    it('fails it when the failed listing still hid keys: a failure is never an excuse', async () => {
+      const s = cleanRun();
+      s.at(22_300).listing({ listed: null, hidden: ['bi-1'], rule: 'stale', action: 'upstream-error' });
+      deleteCrOnly(s, 'bi-1-aaaa', 22_500);
+      s.at(23_500).store({ 'bi-1': COMPLETE });
+      const check = only(await checkHistory(s.events, benign), 'stored-bbi-kept');
+      assert.deepEqual([check.severity, check.valid], ['error', false]);
     });
 
     it('passes deletions the store justifies, unfinished ones, and the cleanup after the store read or teardown', async () => {
@@ -297,32 +314,78 @@ describe('checkHistory', () => {
       assert.equal(check.valid, true, check.message);
     });
 
-    it('only warns when a visibility lag hid that cfg from listings at the deletion (the race on a finished BBI)', async () => {
+    it('only warns when the listing the sync acted on hid that cfg, even if the rule went and the decision came late', async () => {
+      // The partial-sync sequence on v1.9.0: the sync lists while the lag hides the cfg, the trigger then
+      // removes the lag, and the sync deletes the finished BBI; the runner appends the listing's decision
+      // in its next batch, after the deletion.
       const s = cleanRun();
       s.at(22_100).rule('add', 'cfg-lag-bi-1', 'visibility-lag');
-      s.push({
-        type: 'fault',
-        decision: {
-          id: 1,
-          ts: 0,
-          op: 'PutObject',
-          key: 'backupstore/backupstore/backing-images/backing-images/bi-1/backing-image.cfg',
-          rule: 'cfg-lag-bi-1',
-          action: 'hide',
-        },
+      s.at(22_450).rule('remove', 'cfg-lag-bi-1', 'visibility-lag', { matched: 1, applied: 1 });
+      deleteCrOnly(s, 'bi-1-aaaa', 22_500);
+      const hiding = s.at(22_700).listing({
+        listed: ['bi-2'],
+        hidden: ['bi-1'],
+        rule: 'cfg-lag-bi-1',
+        answeredAt: 22_400,
       });
-      s.at(22_500).remove('BackupBackingImage', 'bi-1-aaaa', crOnly);
-      s.at(22_800).rule('remove', 'cfg-lag-bi-1', 'visibility-lag', { matched: 1, applied: 1 });
+      s.at(22_900).listing({ listed: ['bi-1', 'bi-2'] });
       s.at(23_500).store({ 'bi-1': COMPLETE });
       const found = results(await checkHistory(s.events, benign), 'stored-bbi-kept');
-      assert.deepEqual(
-        found.map((c) => [c.severity, c.valid]),
-        [
-          ['warn', false],
-          ['error', true],
-        ],
+      assert.deepEqual(severities(found), [
+        ['warn', false],
+        ['error', true],
+      ]);
+      assert.match(found[0]!.message, /rule cfg-lag-bi-1 hid it from the listing .* \(event #\d+\)/);
+      assert.ok(found[0]!.evidence.includes(hiding), 'the hiding listing is evidence');
+    });
+
+    it('fails a deletion after a listing that lacked the cfg with nothing hiding it, stale-listing armed or not', async () => {
+      const s = cleanRun();
+      s.at(22_000).rule('add', 'stale-listings', 'stale-listing');
+      s.at(22_300).listing({ listed: ['bi-2'], hidden: ['bi-2-other'], rule: 'stale-listings' });
+      deleteCrOnly(s, 'bi-1-aaaa', 22_500);
+      s.at(23_500).store({ 'bi-1': COMPLETE });
+      const check = only(await checkHistory(s.events, benign), 'stored-bbi-kept');
+      assert.deepEqual([check.severity, check.valid], ['error', false]);
+      assert.match(check.message, /lacked it with no rule hiding it/);
+    });
+
+    it('is unknown when no listing was recorded before the deletion, or the last one showed the cfg', async () => {
+      const none = cleanRun();
+      deleteCrOnly(none, 'bi-1-aaaa', 22_500);
+      none.at(22_600).listing({ listed: null, action: 'error' });
+      none.at(23_500).store({ 'bi-1': COMPLETE });
+      const unrecorded = await checkHistory(none.events, benign);
+      assert.deepEqual([only(unrecorded, 'stored-bbi-kept').valid, unrecorded.valid], ['unknown', 'unknown']);
+      assert.match(only(unrecorded, 'stored-bbi-kept').message, /no listing of the backing-image directory/);
+
+      const showed = cleanRun();
+      showed.at(22_300).listing({ listed: ['bi-1'] });
+      deleteCrOnly(showed, 'bi-1-aaaa', 22_500);
+      showed.at(23_500).store({ 'bi-1': COMPLETE });
+      const check = only(await checkHistory(showed.events, benign), 'stored-bbi-kept');
+      assert.equal(check.valid, 'unknown');
+      assert.match(check.message, /showed it, so the listing the sync acted on is not the recorded one/);
+    });
+
+    it('weighs every listing an observer gap leaves possible: unknown when they disagree, decided when they agree', async () => {
+      const story = (second: { listed: string[] | null; hidden?: string[]; rule?: string }) => {
+        const s = cleanRun();
+        s.at(22_000).listing({ listed: ['bi-2'], hidden: ['bi-1'], rule: 'cfg-lag-bi-1' });
+        s.at(22_100).gap('BackupBackingImage', 22_050);
+        s.at(22_200).listing(second);
+        s.at(22_500).remove('BackupBackingImage', 'bi-1-aaaa', crOnly, 'relist');
+        s.at(23_500).store({ 'bi-1': COMPLETE });
+        return s;
+      };
+      const disagree = only(await checkHistory(story({ listed: null }).events, benign), 'stored-bbi-kept');
+      assert.equal(disagree.valid, 'unknown');
+      assert.match(disagree.message, /observer gap .* they disagree/);
+      const agree = results(
+        await checkHistory(story({ listed: [], hidden: ['bi-1'], rule: 'cfg-lag-bi-1' }).events, benign),
+        'stored-bbi-kept',
       );
-      assert.match(found[0]!.message, /rule cfg-lag-bi-1 hid it from listings/);
+      assert.equal(agree[0]!.severity, 'warn');
     });
   });
 

@@ -178,6 +178,40 @@ export class HistoryStory {
     });
   }
 
+  /**
+   * A listing of the backing-image directory as the proxy records it (a `fault` event with `listed`), answered
+   * at story time `answeredAt` (default: now) and pushed now: the runner appends decisions in batches, after
+   * watch events that came later. `listed` is what the answer showed, `null` for a failed answer; `hidden`
+   * names the images a rule hid.
+   */
+  listing(answer: {
+    listed: string[] | null;
+    hidden?: string[];
+    rule?: string;
+    action?: string;
+    status?: number;
+    answeredAt?: number;
+  }): number {
+    const dir = 'backupstore/backupstore/backing-images/backing-images/';
+    const durationMs = 4;
+    const answeredAt = answer.answeredAt ?? this.t;
+    return this.push({
+      type: 'fault',
+      decision: {
+        id: 10_000 + this.events.length,
+        ts: Date.UTC(2026, 0, 1) + answeredAt - durationMs,
+        durationMs,
+        op: 'ListObjects',
+        prefix: dir,
+        rule: answer.rule ?? null,
+        action: answer.action ?? (answer.hidden?.length ? 'hide' : 'pass'),
+        status: answer.status ?? (answer.listed === null ? 500 : 200),
+        listed: answer.listed,
+        ...(answer.hidden?.length ? { hiddenKeys: answer.hidden.map((image) => `${dir}${image}/`) } : {}),
+      },
+    });
+  }
+
   nemesis(opId: number, f: string, phase: 'invoke' | 'ok' | 'fail' | 'info', error?: string): number {
     return this.push({ type: 'op', process: 'nemesis', opId, f, phase, ...(error ? { error } : {}) });
   }
