@@ -59,6 +59,7 @@ export function finishDecision(
   const added = outcome.listingChanges.flatMap((c) => c.added);
   if (hidden.length > 0) record.hiddenKeys = hidden;
   if (added.length > 0) record.addedKeys = added;
+  if (Object.keys(plan.ordinals).length > 0) record.ordinals = { ...plan.ordinals };
   return record;
 }
 
