@@ -63,6 +63,7 @@ export function finishDecision(
   if (added.length > 0) record.addedKeys = added;
   if (outcome.listed !== undefined)
     record.listed = outcome.upstreamError === undefined ? outcome.listed : null;
+  if (Object.keys(plan.ordinals).length > 0) record.ordinals = { ...plan.ordinals };
   return record;
 }
 

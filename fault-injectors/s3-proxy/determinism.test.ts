@@ -1,5 +1,6 @@
 // The same seed and the same request sequence give the same decision log. "Identical" compares every field
-// of every record except `ts` and `durationMs` (wall time), records matched by request id.
+// of every record except `ts` and `durationMs` (wall time), records matched by request id. The same
+// requests in any interleaving (sent all at once) give each request the same decision by its identity.
 import assert from 'node:assert/strict';
 import {
   DeleteObjectCommand,
@@ -44,11 +45,14 @@ describe('s3-proxy determinism', function () {
     await minio?.stop();
   });
 
-  /** A fixed sequence of requests, one at a time, from an empty bucket; returns the decision log. */
+  /**
+   * A fixed set of requests from an empty bucket, one at a time in a fixed order, or all at once (any
+   * interleaving the machine gives); returns the decision log.
+   */
   async function run(
     seed: number,
     rules: RuleSpec[],
-    options: { startedWith?: number } = {},
+    options: { startedWith?: number; allAtOnce?: boolean } = {},
   ): Promise<DecisionRecord[]> {
     const listed = await direct.send(new ListObjectsV2Command({ Bucket: minio.bucket }));
     for (const c of listed.Contents ?? [])
@@ -70,14 +74,17 @@ describe('s3-proxy determinism', function () {
     }
     const s3 = s3Client(proxy.dataUrl, minio);
     try {
+      const requests: (() => Promise<unknown>)[] = [];
       for (let i = 0; i < 30; i++) {
         const key = `k/${i % 7}`;
-        await s3
-          .send(new PutObjectCommand({ Bucket: minio.bucket, Key: key, Body: `v${i}` }))
-          .catch(() => undefined);
-        await s3.send(new GetObjectCommand({ Bucket: minio.bucket, Key: key })).catch(() => undefined);
-        if (i % 5 === 4) await s3.send(new ListObjectsV2Command({ Bucket: minio.bucket, Prefix: 'k/' }));
+        requests.push(() => s3.send(new PutObjectCommand({ Bucket: minio.bucket, Key: key, Body: `v${i}` })));
+        requests.push(() => s3.send(new GetObjectCommand({ Bucket: minio.bucket, Key: key })));
+        if (i % 5 === 4)
+          requests.push(() => s3.send(new ListObjectsV2Command({ Bucket: minio.bucket, Prefix: 'k/' })));
       }
+      const attempt = (send: () => Promise<unknown>) => send().catch(() => undefined);
+      if (options.allAtOnce) await Promise.all(requests.map(attempt));
+      else for (const send of requests) await attempt(send);
       return await proxy.control.decisions();
     } finally {
       s3.destroy();
@@ -102,6 +109,25 @@ describe('s3-proxy determinism', function () {
     const started = await run(42, RULES);
     const reseeded = await run(42, RULES, { startedWith: 7 });
     assert.deepEqual(comparableDecisions(reseeded), comparableDecisions(started));
+  });
+
+  it('decides each request by its identity, whatever order the requests arrive in', async function () {
+    /** Per rule and request identity (operation, key, ordinal at the rule): whether the rule acted. */
+    const byIdentity = (records: DecisionRecord[]) =>
+      new Map(
+        records.flatMap((r) =>
+          Object.entries(r.ordinals ?? {}).map(([rule, ordinal]) => [
+            `${rule} ${r.op} ${r.key ?? r.prefix ?? ''} #${ordinal}`,
+            r.rules?.includes(rule) === true,
+          ]),
+        ),
+      );
+    const inOrder = byIdentity(await run(42, RULES));
+    const atOnce = byIdentity(await run(42, RULES, { allAtOnce: true }));
+    // lat sees every request, err the 60 object requests, vis the 30 PUTs.
+    assert.equal(inOrder.size, 66 + 60 + 30);
+    assert.deepEqual(atOnce, inOrder);
+    assert.ok([...inOrder.values()].includes(false) && [...inOrder.values()].includes(true));
   });
 
   it('keeps every rule’s decisions when another rule is added (one random stream per rule)', async function () {

@@ -1,5 +1,8 @@
 // The active rules, in the order they were added: selectors, limits, probability and counters around each
-// rule (toxiproxy's ToxicWrapper), so a rule itself only says what it does.
+// rule (toxiproxy's ToxicWrapper), so a rule itself only says what it does. Every random draw a rule makes
+// for a request comes from a stream of that request's own, derived from the seed, the rule's name and the
+// request's identity (requestStream below), so the same request gets the same decision in every run of the
+// seed, whatever the requests that arrived before it (docs/design.md#one-seed).
 import { SeededRandom, type Clock } from '../../common/index.js';
 import { globToRegExp } from './glob.js';
 import {
@@ -51,20 +54,48 @@ export class RuleEntry {
   }
 
   /** Time window, after-N, max-count, then the probability draw (only when everything else allows it). */
-  admits(now: number, random: SeededRandom): boolean {
+  admits(now: number, draws: SeededRandom): boolean {
     const s = this.spec;
     const elapsed = now - this.counters.addedAt;
     if (s.startAfterMs !== undefined && elapsed < s.startAfterMs) return false;
     if (s.stopAfterMs !== undefined && elapsed >= s.stopAfterMs) return false;
     if (s.afterN !== undefined && this.counters.matched <= s.afterN) return false;
     if (s.maxCount !== undefined && this.counters.applied >= s.maxCount) return false;
-    return random.chance(s.probability ?? 1);
+    return draws.chance(s.probability ?? 1);
   }
+}
+
+/**
+ * What a request is at a rule, the same in every run that sends it: operation, bucket and key (or listing
+ * prefix). With its ordinal among the requests of that identity the rule selected, it names one request.
+ */
+export function requestIdentity(request: Pick<RuleRequest, 'op' | 'bucket' | 'key' | 'prefix'>): string {
+  return [request.op, request.bucket ?? '', request.key ?? request.prefix ?? ''].join('\u0000');
+}
+
+/**
+ * The random streams for one request at one rule: a pure function of the rule's stream (seed and rule
+ * name), the request's identity and its ordinal. `probability` decides admission, `effect` is what the rule
+ * draws its effect from (a latency), so a changed probability does not change the delays.
+ */
+export function requestStreams(
+  ruleStream: SeededRandom,
+  request: Pick<RuleRequest, 'op' | 'bucket' | 'key' | 'prefix'>,
+  ordinal: number,
+): { probability: SeededRandom; effect: SeededRandom } {
+  const own = ruleStream.derive('request', requestIdentity(request), ordinal);
+  return { probability: own.derive('probability'), effect: own.derive('effect') };
+}
+
+/** A rule name's stream and how many requests of each identity it selected; kept across updates of the rule. */
+interface RuleDraws {
+  stream: SeededRandom;
+  ordinals: Map<string, number>;
 }
 
 export class RuleSet {
   private readonly entries = new Map<string, RuleEntry>();
-  private readonly randoms = new Map<string, SeededRandom>();
+  private readonly draws = new Map<string, RuleDraws>();
   removed: RuleCounters[] = [];
 
   constructor(
@@ -84,15 +115,16 @@ export class RuleSet {
   /** Adds a rule, or replaces the one of the same name keeping its counters, start time and state. */
   put(spec: RuleSpec): RuleEntry {
     const previous = this.entries.get(spec.name);
-    // One stream per rule name, kept across updates, so an update does not replay earlier draws.
-    let random = this.randoms.get(spec.name);
-    if (!random) {
-      random = new SeededRandom(this.seed).derive('rule', spec.name);
-      this.randoms.set(spec.name, random);
+    // One stream and one set of ordinals per rule name, kept across updates (and removals, until a reset),
+    // so an update does not replay earlier requests' draws.
+    if (!this.draws.has(spec.name)) {
+      this.draws.set(spec.name, {
+        stream: new SeededRandom(this.seed).derive('rule', spec.name),
+        ordinals: new Map(),
+      });
     }
     const holder: { entry?: RuleEntry } = {};
     const rule = createRule(spec, {
-      random,
       clock: this.clock,
       record: this.record,
       keyMatches: (key) => holder.entry?.keyMatches(key) ?? false,
@@ -124,24 +156,33 @@ export class RuleSet {
     return names;
   }
 
-  /** `reset`: no rules, no history of removed ones, fresh random streams (from `seed` when given). */
+  /** `reset`: no rules, no history of removed ones, fresh random streams and ordinals (from `seed` when given). */
   reset(seed?: number): void {
     this.clear();
     this.removed = [];
-    this.randoms.clear();
+    this.draws.clear();
     if (seed !== undefined) this.seed = seed;
   }
 
-  /** Runs every rule over one request, in the order added, and returns the plan. */
+  /**
+   * Runs every rule over one request, in the order added, and returns the plan. Each rule that selects the
+   * request gives it the next ordinal of its identity and draws from that request's own streams.
+   */
   plan(request: RuleRequest): RequestPlan {
     const plan = new RequestPlan();
     for (const entry of this.entries.values()) {
       if (!entry.selects(request)) continue;
       entry.counters.matched++;
-      const random = this.randoms.get(entry.spec.name) as SeededRandom;
-      if (!entry.admits(request.now, random)) continue;
+      const name = entry.spec.name;
+      const draws = this.draws.get(name) as RuleDraws;
+      const identity = requestIdentity(request);
+      const ordinal = (draws.ordinals.get(identity) ?? 0) + 1;
+      draws.ordinals.set(identity, ordinal);
+      plan.ordinals[name] = ordinal;
+      const streams = requestStreams(draws.stream, request, ordinal);
+      if (!entry.admits(request.now, streams.probability)) continue;
       entry.counters.applied++;
-      entry.rule.apply(request, plan);
+      entry.rule.apply(request, plan, streams.effect);
     }
     return plan;
   }

@@ -113,6 +113,13 @@ export interface DecisionRecord {
    * or `null` when the answer was no listing (an error, a refusal, a cut answer).
    */
   listed?: string[] | null;
+  /**
+   * Per rule whose selectors picked the request (whether it acted or not), the request's ordinal among the
+   * requests of the same operation, bucket and key (or listing prefix) that rule picked. (rule, operation,
+   * bucket, key, ordinal) is the request's identity: the rule's random draws for it derive from that and
+   * the seed alone, so two runs of a seed are compared by it.
+   */
+  ordinals?: Record<string, number>;
   /** Milliseconds from arrival to the end of the response. */
   durationMs?: number;
 }

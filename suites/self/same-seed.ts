@@ -1,8 +1,10 @@
 // Two runs of one seed, compared from their records: what is the same by construction (object names,
-// rule specs, the keys of the backing images' data) and what depends on the machine as well: each rule's
-// fault decisions in order (the same only when the controllers send the same requests in the same order),
-// and the decisions per request (the same whenever both runs send that request). The self-test asserts
-// the first; the repeatability bench (bench/repeat) measures the others.
+// rule specs, the keys of the backing images' data), each rule's decisions per request identity (the same
+// for every request both runs send that the rule selected: its draws derive from the seed, the rule and
+// the request's identity; docs/design.md#one-seed), and what depends on the machine as well: each rule's
+// fault decisions in order (the same only when the controllers send the same requests in the same order)
+// and listings changed by a lag's marks (what the store held at that moment). The self-test asserts the
+// first two; the repeatability bench (bench/repeat) measures them all.
 import { readDecisions, readHistory, type DecisionLine } from '../../record/index.js';
 
 export interface ConstructedParts {
@@ -74,20 +76,44 @@ export async function decisionSequences(runDir: string): Promise<Map<string, str
   return sequences;
 }
 
+/** The part of a decision that is the rules' choice: the action and the drawn delay (not the store's answer). */
+function choice(decision: DecisionLine): string {
+  const delayMs = (decision as { delayMs?: number }).delayMs;
+  return delayMs === undefined ? decision.action : `${decision.action} delay=${delayMs}`;
+}
+
 /**
- * Per rule, its decisions keyed by the request they acted on: operation, key (or listing prefix) and the
- * ordinal of that request among the rule's requests of that operation and key. Two runs that send the same
- * requests in another order (concurrent uploads) have the same entries.
+ * Per rule, its decisions keyed by request identity. A request the rule selected is keyed by what the
+ * proxy recorded (`ordinals`: operation, key or listing prefix, and the request's ordinal among the rule's
+ * requests of that operation and key), the identity its draws derive from; its value is the rule's choice
+ * (`-` when it did not act). Records from before `ordinals` existed, and listings a rule changed without
+ * selecting them (the marks of a visibility or delete lag, which act on every listing), are keyed by their
+ * ordinal among that rule's such decisions in arrival order, marked `~`, with the whole step as the value.
  */
 export async function decisionsByRequest(runDir: string): Promise<Map<string, Map<string, string>>> {
+  const decisions: DecisionLine[] = [];
+  for await (const decision of readDecisions(runDir)) decisions.push(decision);
+  decisions.sort((a, b) => a.ts - b.ts || a.id - b.id);
   const byRule = new Map<string, Map<string, string>>();
-  for (const { rule, decision } of await ruleDecisions(runDir)) {
+  const put = (rule: string, request: string, value: string) => {
     const requests = byRule.get(rule) ?? new Map<string, string>();
-    const request = `${decision.op} ${String((decision as { key?: string; prefix?: string }).key ?? decision.prefix ?? '')}`;
-    let n = 1;
-    while (requests.has(`${request} #${n}`)) n++;
-    requests.set(`${request} #${n}`, step(decision));
+    requests.set(request, value);
     byRule.set(rule, requests);
+  };
+  for (const decision of decisions) {
+    const subject = `${decision.op} ${String((decision as { key?: string; prefix?: string }).key ?? decision.prefix ?? '')}`;
+    const ordinals = (decision.ordinals as Record<string, number> | undefined) ?? {};
+    const acting = (decision.rules as string[] | undefined) ?? (decision.rule ? [decision.rule] : []);
+    for (const [rule, ordinal] of Object.entries(ordinals)) {
+      put(rule, `${subject} #${ordinal}`, acting.includes(rule) ? choice(decision) : '-');
+    }
+    for (const rule of acting) {
+      if (rule in ordinals) continue;
+      const requests = byRule.get(rule);
+      let n = 1;
+      while (requests?.has(`${subject} ~${n}`)) n++;
+      put(rule, `${subject} ~${n}`, step(decision));
+    }
   }
   return byRule;
 }
@@ -100,6 +126,10 @@ export interface RequestAgreement {
   same: number;
   /** Requests only one run made (a controller sent one more listing, a cfg was written twice). */
   onlyOne: number;
+  /** The same three counts for the requests the rule selected (keyed by the proxy's recorded identity). */
+  selected: { common: number; same: number; onlyOne: number };
+  /** Requests both runs made that got different decisions (at most 5, for the report). */
+  differing: { request: string; decisions: [string, string] }[];
 }
 
 /** Rule by rule: did the requests both runs made get the same decisions, and how many did only one make. */
@@ -111,15 +141,35 @@ export function compareByRequest(
   return rules.map((rule) => {
     const x = a.get(rule) ?? new Map<string, string>();
     const y = b.get(rule) ?? new Map<string, string>();
-    let common = 0;
-    let same = 0;
-    for (const [request, decision] of x) {
-      if (!y.has(request)) continue;
-      common++;
-      if (y.get(request) === decision) same++;
+    const all = { common: 0, same: 0, onlyOne: 0 };
+    const selected = { common: 0, same: 0, onlyOne: 0 };
+    const differing: RequestAgreement['differing'] = [];
+    for (const request of new Set([...x.keys(), ...y.keys()])) {
+      const counts = request.includes(' #') ? [all, selected] : [all];
+      const [p, q] = [x.get(request), y.get(request)];
+      for (const c of counts) {
+        if (p === undefined || q === undefined) c.onlyOne++;
+        else {
+          c.common++;
+          if (p === q) c.same++;
+        }
+      }
+      if (p !== undefined && q !== undefined && p !== q && differing.length < 5)
+        differing.push({ request, decisions: [p, q] });
     }
-    return { rule, common, same, onlyOne: x.size + y.size - 2 * common };
+    return { rule, ...all, selected, differing };
   });
+}
+
+/** Two records compared rule by rule: decision sequences in log order, and decisions per request identity. */
+export async function compareRecords(
+  a: string,
+  b: string,
+): Promise<{ sequences: SequenceComparison[]; byRequest: RequestAgreement[] }> {
+  return {
+    sequences: compareSequences(await decisionSequences(a), await decisionSequences(b)),
+    byRequest: compareByRequest(await decisionsByRequest(a), await decisionsByRequest(b)),
+  };
 }
 
 export interface SequenceComparison {

@@ -1,7 +1,8 @@
 // latency: delays a request before it is forwarded, or its response before it is returned.
 import { z } from 'zod';
+import type { SeededRandom } from '../../../common/index.js';
 import { nonNegative, ruleObject } from './fields.js';
-import { registerRule, type RequestPlan, type Rule, type RuleContext } from './rule.js';
+import { registerRule, type RequestPlan, type Rule } from './rule.js';
 
 const distribution = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('fixed') }),
@@ -30,22 +31,18 @@ declare module '../types.js' {
 }
 
 export class LatencyFault implements Rule<LatencyRule> {
-  constructor(
-    readonly spec: LatencyRule,
-    private readonly context: RuleContext,
-  ) {}
+  constructor(readonly spec: LatencyRule) {}
 
-  apply(_request: unknown, plan: RequestPlan): void {
-    const delayMs = this.draw();
+  apply(_request: unknown, plan: RequestPlan, random: SeededRandom): void {
+    const delayMs = this.draw(random);
     if (this.spec.phase === 'response') plan.responseDelayMs += delayMs;
     else plan.requestDelayMs += delayMs;
     plan.effects.push({ rule: this.spec.name, action: 'delay', delayMs });
   }
 
-  /** Whole milliseconds, never negative; exactly one draw per call for a given distribution. */
-  private draw(): number {
+  /** Whole milliseconds, never negative, from the request's own stream. */
+  private draw(random: SeededRandom): number {
     const { delayMs, jitterMs = 0, distribution = { type: 'fixed' } } = this.spec;
-    const random = this.context.random;
     let value: number;
     switch (distribution.type) {
       case 'normal':
@@ -64,5 +61,5 @@ export class LatencyFault implements Rule<LatencyRule> {
 registerRule({
   type: 'latency',
   schema: latencySchema,
-  create: (spec, context) => new LatencyFault(spec, context),
+  create: (spec) => new LatencyFault(spec),
 });

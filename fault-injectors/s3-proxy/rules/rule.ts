@@ -52,6 +52,11 @@ export class RequestPlan {
   readonly effects: PlanEffect[] = [];
   readonly listingFilters: { rule: string; filter: ListingFilter }[] = [];
   readonly successHooks: SuccessHook[] = [];
+  /**
+   * Per rule that selected the request, its ordinal among the requests of the same identity (operation,
+   * bucket, key or prefix) that rule selected: what the rule's draws for it are keyed by.
+   */
+  readonly ordinals: Record<string, number> = {};
 
   refuse(rule: string, refusal: Refusal): void {
     // The first refusal wins: a later rule cannot turn an error into a hang for the same request.
@@ -62,18 +67,20 @@ export class RequestPlan {
 
 /** What a rule gets from the proxy when built. */
 export interface RuleContext {
-  /** The rule's own stream: `new SeededRandom(seed).derive('rule', name)`. */
-  random: SeededRandom;
   clock: Clock;
   record: StoreRecord;
   /** The rule's key selector (glob/regex), for keys known only after the request (DeleteObjects). */
   keyMatches(key: string): boolean;
 }
 
-/** A fault rule. `apply` runs for each request that passed the rule's selectors, limits and probability. */
+/**
+ * A fault rule. `apply` runs for each request that passed the rule's selectors, limits and probability.
+ * `random` is that request's own stream at this rule (seed, rule name, request identity and ordinal;
+ * rule-set.ts): whatever the rule draws from it is the same for the same request in every run of the seed.
+ */
 export interface Rule<S extends RuleSpec = RuleSpec> {
   readonly spec: S;
-  apply(request: RuleRequest, plan: RequestPlan): void;
+  apply(request: RuleRequest, plan: RequestPlan, random: SeededRandom): void;
 }
 
 /** Optional: the operations a rule is triggered by when `match.operations` is absent (default: all). */
