@@ -11,4 +11,5 @@ export {
   type DecisionLine,
 } from './reader.js';
 export { RECORD_FILES } from './files.js';
+export { recordedComponents, type RecordedComponents } from './components.js';
 export { RUN_LABEL, SCENARIO_LABEL, ITERATION_LABEL } from './labels.js';

@@ -12,6 +12,8 @@ import { ensureTools } from './tools.js';
 export interface ExploreFlags {
   budget?: string;
   longhorn?: string;
+  bim?: string;
+  manager?: string;
   seed?: string;
   simBugs?: string;
   profile?: string;
@@ -45,15 +47,13 @@ function printSummary(
 /** The exploration as a command: shared by `lhchaos explore` and `lhchaos run --profile explore`. */
 export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Command): Promise<void> {
   // Loaded here, not at the top: `lhchaos --help` must not pay for the runner.
-  const [{ ENV_TOOL_NAMES }, { chaosEnv, parseDuration }, { failureLines, runExplore }, runner, chaosRun] =
-    await Promise.all([
-      import('../../fixtures/local/index.js'),
-      import('../../suites/harness/index.js'),
-      import('../../suites/explore/index.js'),
-      import('../../suites/runner/index.js'),
-      import('./chaos-run.js'),
-    ]);
-  const { PROFILES, progressWriter, resolveRunOptions } = runner;
+  const [{ chaosEnv, parseDuration }, { failureLines, runExplore }, runner, chaosRun] = await Promise.all([
+    import('../../suites/harness/index.js'),
+    import('../../suites/explore/index.js'),
+    import('../../suites/runner/index.js'),
+    import('./chaos-run.js'),
+  ]);
+  const { PROFILES, progressWriter, resolveRunOptions, toolsForRun } = runner;
   const { abortOnSignals } = chaosRun;
   const gate = flags.profile === 'explore';
   if (flags.profile !== undefined && !gate)
@@ -73,6 +73,8 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
       profile: 'explore',
       seed: flags.seed,
       longhorn: flags.longhorn,
+      bim: flags.bim,
+      manager: flags.manager,
       simBugs: flags.simBugs,
       envDir: flags.envDir,
       timeFactor: flags.timeFactor,
@@ -82,10 +84,15 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
   );
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const dir = resolve(flags.out ?? join('reports', 'out', `explore-${stamp}-s${resolved.seed}`));
+  const bim = resolved.bim ?? 'model';
+  const manager = resolved.manager ?? 'model';
+  // Both always spelled out: whether a repro runs Longhorn's own code must not hang on a default.
+  const components = ` --bim ${bim} --manager ${manager}`;
   const bugs = resolved.simBugs.length > 0 ? ` --sim-bugs ${resolved.simBugs.join(',')}` : '';
+  const timeFactor = flags.timeFactor !== undefined ? ` --time-factor ${flags.timeFactor}` : '';
   io.stdout.write(
-    `exploring Longhorn ${resolved.longhorn} (simulated${bugs ? `,${bugs.replace(' --sim-bugs', '')}` : ''}) for ${minutes(budgetMs)}, seed ${resolved.seed}${gate ? ', profile explore (gate)' : ''}\n` +
-      `records: ${dir}\nrepro: lhchaos explore --budget ${Math.round(budgetMs / 1000)}s --longhorn ${resolved.longhorn} --seed ${resolved.seed}${bugs}${gate ? ' --profile explore' : ''}\n`,
+    `exploring Longhorn ${resolved.longhorn} (backing-image-manager: ${bim}, longhorn-manager: ${manager}${bugs ? `,${bugs.replace(' --sim-bugs', '')}` : ''}) for ${minutes(budgetMs)}, seed ${resolved.seed}${gate ? ', profile explore (gate)' : ''}\n` +
+      `records: ${dir}\nrepro: lhchaos explore --budget ${Math.round(budgetMs / 1000)}s --longhorn ${resolved.longhorn}${components} --seed ${resolved.seed}${bugs}${timeFactor}${gate ? ' --profile explore' : ''}\n`,
   );
   const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
   const signals = abortOnSignals(
@@ -94,11 +101,14 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
   );
   try {
     // A fresh machine: build what the runs start before the first one.
-    if (!resolved.envDir) await ensureTools(io, ENV_TOOL_NAMES, signals.signal);
+    const needed = toolsForRun(resolved);
+    if (needed.length > 0) await ensureTools(io, needed, signals.signal);
     const { summary, exitCode } = await runExplore({
       budgetMs,
       seed: resolved.seed,
       longhorn: resolved.longhorn,
+      bim,
+      manager,
       simBugs: resolved.simBugs,
       dir,
       gate,
@@ -106,7 +116,7 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
       timeFactor: resolved.timeFactor,
       maxRuns,
       reproFor: (schedulePath, seed) =>
-        `lhchaos run --env local --profile explore --seed ${seed} --longhorn ${resolved.longhorn}${bugs} --schedule ${schedulePath}`,
+        `lhchaos run --env local --profile explore --seed ${seed} --longhorn ${resolved.longhorn}${components}${bugs} --schedule ${schedulePath}`,
       signal: signals.signal,
       hurry: signals.hurry,
       onRunStart: (index, name, targets) =>
@@ -137,13 +147,23 @@ export function registerExplore(program: Command, io: CliIo): void {
     .command('explore')
     .description('run generated fault schedules aimed at uncovered coverage cells until the budget is spent')
     .option('--budget <d>', 'wall-clock budget, e.g. 30m (default: the explore profile, 10m)')
-    .option('--longhorn <version>', 'simulator behaviour v1.8.1 | v1.9.0 | v1.10.2 (default v1.8.1)')
+    .option('--longhorn <version>', 'Longhorn version v1.8.1 | v1.9.0 | v1.9.2 | v1.10.2 (default v1.8.1)')
+    .option(
+      '--bim <kind>',
+      "real (Longhorn's own backing-image-manager and backupstore; the default where a build runs here: " +
+        'v1.8.1, and v1.9.2 for v1.9.0 and v1.9.2) or model, as `lhchaos run`',
+    )
+    .option(
+      '--manager <kind>',
+      "real (longhorn-manager's own controllers at time factor 1; default for v1.8.1, v1.9.0 with --bim real) " +
+        "or model (the simulator's), as `lhchaos run`",
+    )
     .option('--seed <n>', 'the seed every schedule derives from (default: random, printed)')
     .option('--sim-bugs <edits>', 'simulator bug switches, e.g. +regress-progress,+ready-with-incomplete-bbi')
     .option('--profile <name>', "'explore': the nightly gate (known bugs fail, new findings are unknown)")
     .option('--out <dir>', 'the exploration directory (default reports/out/explore-<stamp>-s<seed>)')
     .option('--env-dir <dir>', 'reuse a running local environment for every run')
     .option('--max-runs <n>', 'stop after this many runs')
-    .option('--time-factor <f>', 'factor on Longhorn timings (default 0.05)')
+    .option('--time-factor <f>', 'factor on Longhorn timings (default 0.05; 1 with --manager real)')
     .action((flags: ExploreFlags, command: Command) => exploreCommand(io, flags, command));
 }

@@ -5,18 +5,9 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import { RECORD_FILES, readMeta } from '../../record/index.js';
-import { resolveBehaviour } from '../../fixtures/simulator/behaviours.js';
+import { RECORD_FILES, readMeta, recordedComponents } from '../../record/index.js';
+import { bugEdits } from '../../fixtures/simulator/behaviours.js';
 import { setExitCode, type CliIo } from '../io.js';
-
-/** The recorded bug set as edits of the version's defaults, so the same behaviour is rebuilt. */
-export function bugEdits(version: string, recorded: string[]): string[] {
-  const defaults = resolveBehaviour(version).bugs as string[];
-  return [
-    ...recorded.filter((b) => !defaults.includes(b)).map((b) => `+${b}`),
-    ...defaults.filter((b) => !recorded.includes(b)).map((b) => `-${b}`),
-  ];
-}
 
 export function registerReplay(program: Command, io: CliIo): void {
   program
@@ -52,18 +43,22 @@ export function registerReplay(program: Command, io: CliIo): void {
         throw new UsageError(`RUN_DIR: replay supports local runs only (this one ran on ${meta.env})`);
       // A run made from a schedule (explore, shrink, run --schedule) keeps it in its record.
       const schedule = await readScheduleRecord(runDir);
-      // Records from before `components` existed were all model runs.
-      const manager =
-        meta.components?.find((c) => c.name === 'longhorn-manager')?.kind === 'real' ? 'real' : 'model';
+      // The components the record says it ran (the model's, for records from before `components` existed).
+      const { bim, manager } = recordedComponents(meta);
       const plain = resolveRunOptions(
         {
           env: meta.env,
           profile: meta.profile,
           seed: String(meta.seed),
           longhorn: meta.longhorn.version,
+          bim,
           manager,
           simBugs:
-            manager === 'real' ? '' : bugEdits(meta.longhorn.version, meta.longhorn.bugs ?? []).join(','),
+            manager === 'real'
+              ? ''
+              : bugEdits(meta.longhorn.version, meta.longhorn.bugs ?? [], {
+                  realBackingImageManager: bim === 'real',
+                }).join(','),
           scenario: schedule ? undefined : meta.scenarios.map((s) => s.name),
           iterations: String(meta.scenarios[0]?.iterations ?? 1),
           timeFactor: manager === 'real' ? undefined : String(meta.timeFactor),

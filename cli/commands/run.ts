@@ -9,13 +9,15 @@ import { setExitCode, type CliIo } from '../io.js';
 import { exploreCommand } from './explore.js';
 import { ensureTools } from './tools.js';
 
-/** `run --profile explore`: the exploration of the nightly gate, with the run flags that apply to it. */
+/**
+ * `run --profile explore`: the exploration of the nightly gate, with the run flags that apply to it. With
+ * `--schedule` it is one run of that schedule instead (the repro of an exploration's run).
+ */
 function exploreAsRun(io: CliIo, flags: RunFlags, command: Command): Promise<void> {
   const unsupported = (
     [
       ['--env kube', flags.env === 'kube'],
       ['--scenario', (flags.scenario?.length ?? 0) > 0],
-      ['--schedule', flags.schedule !== undefined],
       ['--iterations', flags.iterations !== undefined],
       ['--co-load', flags.coLoad !== undefined && flags.coLoad !== false],
     ] as const
@@ -28,6 +30,8 @@ function exploreAsRun(io: CliIo, flags: RunFlags, command: Command): Promise<voi
       profile: 'explore',
       budget: flags.duration,
       longhorn: flags.longhorn,
+      bim: flags.bim,
+      manager: flags.manager,
       seed: flags.seed,
       simBugs: flags.simBugs,
       out: flags.out,
@@ -97,7 +101,8 @@ export function registerRun(program: Command, io: CliIo): void {
         withSchedule,
         writeScheduleRecord,
       } = runner;
-      if ((flags.profile ?? chaosEnv().profile) === 'explore') return exploreAsRun(io, flags, command);
+      if ((flags.profile ?? chaosEnv().profile) === 'explore' && flags.schedule === undefined)
+        return exploreAsRun(io, flags, command);
       const plain = resolveRunOptions(flags, chaosEnv());
       const schedule = flags.schedule ? await loadScheduleFile(flags.schedule) : undefined;
       const { clusterDir, ...resolved } = schedule ? withSchedule(plain, schedule, flags) : plain;

@@ -5,10 +5,9 @@ import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/index.js';
-import { RECORD_FILES, readMeta, readVerdict } from '../../record/index.js';
+import { RECORD_FILES, readMeta, readVerdict, recordedComponents } from '../../record/index.js';
 import type { ShrinkReport } from '../../suites/explore/index.js';
 import { setExitCode, type CliIo } from '../io.js';
-import { bugEdits } from './replay.js';
 import { ensureTools } from './tools.js';
 
 interface ShrinkFlags {
@@ -19,6 +18,19 @@ interface ShrinkFlags {
   budget?: string;
   verify?: string;
   envDir?: string;
+  bim?: string;
+  manager?: string;
+}
+
+/**
+ * `--bim` and `--manager` take what `lhchaos run` takes, and must name what the failing run ran: a failure
+ * of Longhorn's own code is shrunk on Longhorn's own code (and a model's on the model).
+ */
+function checkComponent(flag: '--bim' | '--manager', value: string | undefined, recorded: string): void {
+  if (value !== undefined && value !== recorded)
+    throw new UsageError(
+      `${flag}: the run to shrink ran ${flag} ${recorded} (meta.json components); shrink replays it with the same, got '${value}'`,
+    );
 }
 
 function count(value: string | undefined, flag: string, fallback: number, min: number): number {
@@ -32,7 +44,8 @@ function count(value: string | undefined, flag: string, fallback: number, min: n
 function printReport(io: CliIo, report: ShrinkReport, outDir: string): void {
   const { target } = report;
   io.stdout.write(
-    `target: ${target.check}${target.subjectKind ? ` on ${target.subjectKind}` : ''}${target.state ? ` (${target.state})` : ''}; a candidate fails when ${report.k} of ${report.n} tries show it\n` +
+    `components: --bim ${report.components.bim} --manager ${report.components.manager}\n` +
+      `target: ${target.check}${target.subjectKind ? ` on ${target.subjectKind}` : ''}${target.state ? ` (${target.state})` : ''}; a candidate fails when ${report.k} of ${report.n} tries show it\n` +
       `parts: ${report.parts.before.length} -> ${report.parts.after.length} (${report.parts.after.join(', ') || 'none'})\n`,
   );
   for (const [unit, d] of Object.entries(report.decisions))
@@ -75,7 +88,21 @@ export function registerShrink(program: Command, io: CliIo): void {
     )
     .option('--verify <n>', 'replay the minimal schedule n times at the end (default 0)')
     .option('--env-dir <dir>', 'reuse a running local environment')
+    .option(
+      '--bim <kind>',
+      'real or model: must be what the run ran (default: its record, meta.json components)',
+    )
+    .option(
+      '--manager <kind>',
+      'real or model: must be what the run ran (default: its record, meta.json components)',
+    )
     .action(async (runDir: string, flags: ShrinkFlags, command: Command) => {
+      for (const [flag, value] of [
+        ['--bim', flags.bim],
+        ['--manager', flags.manager],
+      ] as const)
+        if (value !== undefined && value !== 'real' && value !== 'model')
+          throw new UsageError(`${flag}: expected real or model, got '${value}'`);
       try {
         await access(join(runDir, RECORD_FILES.decisions));
       } catch {
@@ -84,6 +111,9 @@ export function registerShrink(program: Command, io: CliIo): void {
       const meta = await readMeta(runDir);
       if (meta.env !== 'local')
         throw new UsageError(`RUN_DIR: shrink replays local runs only (this one ran on ${meta.env})`);
+      const { bim, manager } = recordedComponents(meta);
+      checkComponent('--bim', flags.bim, bim);
+      checkComponent('--manager', flags.manager, manager);
       const verdict = await readVerdict(runDir);
       if (verdict.valid !== false)
         throw new UsageError(
@@ -98,7 +128,20 @@ export function registerShrink(program: Command, io: CliIo): void {
       const k = count(flags.k, '--k', Math.min(2, n), 1);
       if (k > n) throw new UsageError(`--k: must not exceed --tries (${n}), got ${k}`);
       const outDir = resolve(flags.out ?? `${resolve(runDir)}.shrink`);
-      const edits = bugEdits(meta.longhorn.version, meta.longhorn.bugs ?? []);
+      // Loaded here, once the flags and the record were found usable: `lhchaos --help` must not pay for them.
+      const [
+        { recordedSettings, shrinkRun },
+        { parseDuration },
+        { progressWriter, toolsForRun },
+        { abortOnSignals },
+      ] = await Promise.all([
+        import('../../suites/explore/index.js'),
+        import('../../suites/harness/index.js'),
+        import('../../suites/runner/index.js'),
+        import('./chaos-run.js'),
+      ]);
+      // The recorded bug set, as the tries run it (shrinkRun takes the same from the record).
+      const edits = recordedSettings(meta).simBugs;
       const iterations = meta.scenarios[0]?.iterations;
       const reproFor = (schedulePath: string) =>
         [
@@ -106,20 +149,13 @@ export function registerShrink(program: Command, io: CliIo): void {
           `--profile ${meta.profile}`,
           `--seed ${meta.seed}`,
           `--longhorn ${meta.longhorn.version}`,
-          // The recorded bug set, as edits of the version's defaults.
+          // Always spelled out: whether the repro runs Longhorn's own code must not hang on a default.
+          `--bim ${bim}`,
+          `--manager ${manager}`,
           ...(edits.length > 0 ? [`--sim-bugs ${edits.join(',')}`] : []),
           ...(iterations !== undefined ? [`--iterations ${iterations}`] : []),
           `--schedule ${schedulePath}`,
         ].join(' ');
-      // Loaded here, once the flags and the record were found usable: `lhchaos --help` must not pay for them.
-      const [{ ENV_TOOL_NAMES }, { shrinkRun }, { parseDuration }, { progressWriter }, { abortOnSignals }] =
-        await Promise.all([
-          import('../../fixtures/local/index.js'),
-          import('../../suites/explore/index.js'),
-          import('../../suites/harness/index.js'),
-          import('../../suites/runner/index.js'),
-          import('./chaos-run.js'),
-        ]);
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`shrinking ${meta.runId} (${dirname(resolve(runDir))}) into ${outDir}\n`);
       const signals = abortOnSignals(
@@ -128,7 +164,14 @@ export function registerShrink(program: Command, io: CliIo): void {
         () => progress.note('interrupted again: hurrying the teardown (processes get SIGKILL)...'),
       );
       try {
-        if (!flags.envDir) await ensureTools(io, ENV_TOOL_NAMES, signals.signal);
+        const needed = toolsForRun({
+          env: 'local',
+          envDir: flags.envDir,
+          longhorn: meta.longhorn.version,
+          bim,
+          manager,
+        });
+        if (needed.length > 0) await ensureTools(io, needed, signals.signal);
         const report = await shrinkRun({
           runDir: resolve(runDir),
           outDir,

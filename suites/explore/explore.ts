@@ -38,6 +38,10 @@ export interface ExploreOptions {
   budgetMs: number;
   seed: number;
   longhorn: string;
+  /** Longhorn's own backing-image-manager and backupstore (`real`) or the model's (default). */
+  bim?: 'real' | 'model';
+  /** longhorn-manager's own controllers (`real`, at Longhorn's own speed: time factor 1) or the simulator's (default). */
+  manager?: 'real' | 'model';
   simBugs: string[];
   /** The exploration's directory: explore.json, coverage.json, schedules/, runs/. */
   dir: string;
@@ -69,7 +73,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function runExplore(options: ExploreOptions): Promise<ExploreResult> {
   const clock = options.clock ?? systemClock;
   const profile: Profile = PROFILES.explore;
-  const timeFactor = options.timeFactor ?? profile.timeFactor;
+  const bim = options.bim ?? 'model';
+  const manager = options.manager ?? 'model';
+  // Longhorn's own longhorn-manager cannot be sped up: its schedules are made for time factor 1 (as runPace).
+  const timeFactor = options.timeFactor ?? (manager === 'real' ? 1 : profile.timeFactor);
   const started = clock.monotonic();
   const elapsed = () => Math.round(clock.monotonic() - started);
   await mkdir(join(options.dir, 'schedules'), { recursive: true });
@@ -78,6 +85,8 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
     profile: options.gate ? 'explore' : 'none',
     seed: options.seed,
     longhorn: options.longhorn,
+    bim,
+    manager,
     simBugs: options.simBugs,
     budgetMs: options.budgetMs,
     timeFactor,
@@ -130,6 +139,8 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
         iterations: profile.iterations,
         durationMs: Math.max(1, options.budgetMs - elapsed()),
         longhorn: options.longhorn,
+        bim,
+        manager,
         simBugs: options.simBugs,
         outDir: join(options.dir, 'runs'),
         timeFactor,

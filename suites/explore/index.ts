@@ -44,7 +44,13 @@ export {
   type FailureGroup,
 } from './summary.js';
 export { ddmin, kOfN, type TrialOutcome, type DdminResult } from './shrink/ddmin.js';
-export { shrinkRun, type ShrinkOptions, type ShrinkReport, type ShrinkTry } from './shrink/shrink.js';
+export {
+  recordedSettings,
+  shrinkRun,
+  type ShrinkOptions,
+  type ShrinkReport,
+  type ShrinkTry,
+} from './shrink/shrink.js';
 export {
   scheduleUnits,
   scheduleWith,

@@ -46,6 +46,9 @@ export interface ExploreSummary {
   profile: 'explore' | 'none';
   seed: number;
   longhorn: string;
+  /** What every run ran as Longhorn's own code (`real`) or as the model; each run's meta.components says the same. */
+  bim: 'real' | 'model';
+  manager: 'real' | 'model';
   simBugs: string[];
   budgetMs: number;
   timeFactor: number;

@@ -301,6 +301,10 @@ export function withSchedule(
     throw new UsageError(
       `--schedule: made for time factor ${schedule.timeFactor}; a real Longhorn runs at its own speed (1)`,
     );
+  if (resolved.env === 'local' && resolved.manager === 'real' && schedule.timeFactor !== 1)
+    throw new UsageError(
+      `--schedule: made for time factor ${schedule.timeFactor}; the real longhorn-manager runs at its own speed (1) (use --manager model)`,
+    );
   if (flags.timeFactor !== undefined && resolved.timeFactor !== schedule.timeFactor)
     throw new UsageError(
       `--time-factor: the schedule's milliseconds were chosen for time factor ${schedule.timeFactor}, got ${flags.timeFactor}`,

@@ -5,7 +5,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, systemClock, writeJsonFileAtomic, type Clock } from '../../../common/index.js';
-import { readHistory, readVerdict, type HistoryEvent } from '../../../record/index.js';
+import { bugEdits } from '../../../fixtures/simulator/index.js';
+import {
+  readHistory,
+  readVerdict,
+  recordedComponents,
+  type HistoryEvent,
+  type RecordedComponents,
+  type RunMeta,
+} from '../../../record/index.js';
 import {
   profileByName,
   runChaos,
@@ -61,6 +69,8 @@ export interface ShrinkReport {
   version: 1;
   source: string;
   scenario: string;
+  /** What every try ran as Longhorn's own code: what the failing run's record says it ran. */
+  components: RecordedComponents;
   target: { check: string; subjectKind?: string; state?: string };
   k: number;
   n: number;
@@ -121,6 +131,24 @@ async function failuresOf(runDir: string): Promise<FailureSignature[]> {
   return failureSignatures(await readVerdict(runDir), subjectStates(events));
 }
 
+/**
+ * What every try of a shrink runs with, from the failing run's record: the same components (a failure of
+ * Longhorn's own code is shrunk on Longhorn's own code, a model's on the model) and the same bug set, as
+ * edits of the version's defaults (none with the real manager: the simulated controllers' bugs are off).
+ */
+export function recordedSettings(
+  meta: Pick<RunMeta, 'components' | 'longhorn'>,
+): RecordedComponents & { simBugs: string[] } {
+  const components = recordedComponents(meta);
+  const simBugs =
+    components.manager === 'real'
+      ? []
+      : bugEdits(meta.longhorn.version, meta.longhorn.bugs ?? [], {
+          realBackingImageManager: components.bim === 'real',
+        });
+  return { ...components, simBugs };
+}
+
 export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
   const clock = options.clock ?? systemClock;
   const started = clock.monotonic();
@@ -130,12 +158,14 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
   const profile = profileByName(source.meta.profile);
   const iterations =
     source.meta.scenarios.find((s) => s.name === source.scenario)?.iterations ?? profile.iterations;
+  const { simBugs, ...components } = recordedSettings(source.meta);
   await mkdir(join(options.outDir, 'tries'), { recursive: true });
   await mkdir(join(options.outDir, 'candidates'), { recursive: true });
   const report: ShrinkReport = {
     version: 1,
     source: options.runDir,
     scenario: source.scenario,
+    components,
     target,
     k: options.k,
     n: options.n,
@@ -172,7 +202,9 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
       seed: source.meta.seed,
       iterations,
       longhorn: source.meta.longhorn.version,
-      simBugs: source.meta.longhorn.bugs ?? [],
+      bim: components.bim,
+      manager: components.manager,
+      simBugs,
       outDir: join(options.outDir, 'tries'),
       timeFactor: schedule.timeFactor,
       repro: options.reproFor(schedulePath),
