@@ -163,7 +163,11 @@ describe('schedule files', () => {
   });
 
   it('runs at the time factor it was made for, and never together with --scenario', () => {
-    const resolved = resolveRunOptions({ env: 'local', seed: '5' }, chaosEnv());
+    // The model's controllers: Longhorn's own manager runs only at time factor 1 (refused below).
+    const resolved = resolveRunOptions(
+      { env: 'local', seed: '5', bim: 'model', manager: 'model' },
+      chaosEnv(),
+    );
     const file = parseSchedule(schedule());
     const options = withSchedule(resolved, file, {});
     assert.equal(options.timeFactor, 0.05);
@@ -180,6 +184,11 @@ describe('schedule files', () => {
     assert.match(
       usageMessage(() => withSchedule({ ...resolved, timeFactor: 0.1 }, file, { timeFactor: '0.1' })),
       /--time-factor: .*time factor 0\.05, got 0\.1/,
+    );
+    const real = resolveRunOptions({ env: 'local', seed: '5', manager: 'real' }, chaosEnv());
+    assert.match(
+      usageMessage(() => withSchedule(real, file, {})),
+      /--schedule: made for time factor 0\.05; the real longhorn-manager runs at its own speed/,
     );
   });
 });
