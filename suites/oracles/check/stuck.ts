@@ -11,8 +11,9 @@
 // a stretch whose paced length exceeds the window. Paced time never runs faster than `t`, so only
 // stretches longer than the window in `t` are kept as candidates while streaming; `finish` measures them
 // on the whole pace timeline. Paced time advances by at least PACE_FLOOR of wall time; a stall whose mean
-// share was below that floor passed the window because of the floor, not because the run's processes ran:
-// the machine was too starved to judge, so its finding is `unknown`, not a failure.
+// share was below that floor, and which at that share would still fit in the window, passed the window
+// because of the floor, not because the run's processes ran: the machine was too starved to judge, so its
+// finding is `unknown` (`starved`). Longer than the window even at the measured share is a failure.
 import type { WatchedKind } from '../../../record/index.js';
 import { PACE_FLOOR, type PaceTimeline } from '../../harness/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
