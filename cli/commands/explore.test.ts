@@ -147,6 +147,16 @@ describe('lhchaos explore, shrink, run --schedule: usage errors exit 2 and name 
       /--bim: the run to shrink ran --bim model .*got 'real'/,
     ],
     [
+      'shrink --verify-min above --verify',
+      () => ['shrink', join(dir, 'model-run'), '--verify', '5', '--verify-min', '6'],
+      /--verify-min: must not exceed --verify \(5\), got 6/,
+    ],
+    [
+      'shrink --verify -1',
+      () => ['shrink', join(dir, 'model-run'), '--verify', '-1'],
+      /--verify: expected an integer >= 0, got '-1'/,
+    ],
+    [
       'run --profile explore --co-load fail',
       () => ['run', '--profile', 'explore', '--co-load', 'fail'],
       /--co-load: not with --profile explore/,

@@ -17,6 +17,7 @@ interface ShrinkFlags {
   k?: string;
   budget?: string;
   verify?: string;
+  verifyMin?: string;
   envDir?: string;
   bim?: string;
   manager?: string;
@@ -58,11 +59,15 @@ function printReport(io: CliIo, report: ShrinkReport, outDir: string): void {
   if (report.stoppedBy) io.stdout.write(`stopped: ${report.stoppedBy}\n`);
   if (report.schedulePath)
     io.stdout.write(
-      `minimal schedule (${report.rules} proxy rule(s)${report.minimal ? '' : ', not proven minimal'}): ${report.schedulePath}\n`,
+      `minimal schedule (${report.rules} rule(s), ${report.proxyRules} proxy rule(s)${report.minimal ? '' : ', not proven minimal'}): ${report.schedulePath}\n`,
     );
+  const replays = (v: { failures: number; tries: number; narrowed: boolean }) =>
+    `${v.narrowed ? 'narrowed' : 'rules whole'}: failed in ${v.failures} of ${v.tries} replays`;
+  if (report.otherVerify)
+    io.stdout.write(`verify: ${replays(report.otherVerify)}, fewer than ${report.verify?.min} (not kept)\n`);
   if (report.verify)
     io.stdout.write(
-      `verify: the minimal schedule failed in ${report.verify.failures} of ${report.verify.tries} replays\n`,
+      `verify: ${replays(report.verify)}${report.verify.failures < report.verify.min ? `, fewer than ${report.verify.min}: not a reliable repro` : ` (${report.verify.min} wanted)`}\n`,
     );
   if (report.repro) io.stdout.write(`repro: ${report.repro}\n`);
   io.stdout.write(`report: ${join(outDir, 'shrink.json')}\n`);
@@ -86,7 +91,11 @@ export function registerShrink(program: Command, io: CliIo): void {
       '--budget <d>',
       'stop shrinking after this long, keeping the smallest failing schedule (default 2h)',
     )
-    .option('--verify <n>', 'replay the minimal schedule n times at the end (default 0)')
+    .option(
+      '--verify <n>',
+      'replay the minimal schedule n times at the end; a narrowed one that fails too rarely gives way to its rules whole (default 10; 0: no replay)',
+    )
+    .option('--verify-min <m>', 'how many of the --verify replays must fail (default 90% of them)')
     .option('--env-dir <dir>', 'reuse a running local environment')
     .option(
       '--bim <kind>',
@@ -127,6 +136,10 @@ export function registerShrink(program: Command, io: CliIo): void {
       const n = count(flags.tries, '--tries', 3, 1);
       const k = count(flags.k, '--k', Math.min(2, n), 1);
       if (k > n) throw new UsageError(`--k: must not exceed --tries (${n}), got ${k}`);
+      const verify = count(flags.verify, '--verify', 10, 0);
+      const verifyMin = count(flags.verifyMin, '--verify-min', Math.ceil(0.9 * verify), 0);
+      if (verifyMin > verify)
+        throw new UsageError(`--verify-min: must not exceed --verify (${verify}), got ${verifyMin}`);
       const outDir = resolve(flags.out ?? `${resolve(runDir)}.shrink`);
       // Loaded here, once the flags and the record were found usable: `lhchaos --help` must not pay for them.
       const [
@@ -179,7 +192,8 @@ export function registerShrink(program: Command, io: CliIo): void {
           k,
           n,
           budgetMs: flags.budget ? parseDuration(flags.budget, '--budget') : 2 * 3_600_000,
-          verify: count(flags.verify, '--verify', 0, 0),
+          verify,
+          verifyMin,
           envDir: flags.envDir,
           reproFor,
           signal: signals.signal,
@@ -189,7 +203,9 @@ export function registerShrink(program: Command, io: CliIo): void {
         });
         progress.done();
         printReport(io, report, outDir);
-        setExitCode(command, report.reproduced && report.schedulePath ? 0 : 3);
+        // A schedule that failed too few of its replays is no repro to hand on: unknown, like a run cut short.
+        const reliable = !report.verify || report.verify.failures >= report.verify.min;
+        setExitCode(command, report.reproduced && report.schedulePath && reliable ? 0 : 3);
       } finally {
         signals.dispose();
         progress.done();

@@ -21,7 +21,6 @@ import {
   writeScheduleRecord,
   type RequestAtom,
   type RunProgress,
-  type ScheduleFile,
 } from '../../runner/index.js';
 import {
   KNOWN_BUGS,
@@ -31,8 +30,8 @@ import {
   signatureKey,
   type FailureSignature,
 } from '../failures.js';
-import { ddmin, kOfN, type TrialOutcome } from './ddmin.js';
 import { scheduleUnits, scheduleWith, shrinkSource, unitAtoms, SYNC_HAMMER } from './plan.js';
+import { searchMinimal, type Candidate, type SearchStage, type VerifyOutcome } from './search.js';
 
 export interface ShrinkOptions {
   runDir: string;
@@ -43,8 +42,10 @@ export interface ShrinkOptions {
   k: number;
   n: number;
   budgetMs: number;
-  /** After shrinking, replay the minimal schedule this many times (0: none). */
+  /** After shrinking, replay the minimal schedule this many times (0: none)... */
   verify: number;
+  /** ...of which at least this many must fail for it to be a repro (else the rules are replayed whole). */
+  verifyMin: number;
   envDir?: string;
   /** The command that runs a schedule file with the original run's settings. */
   reproFor: (schedulePath: string) => string;
@@ -57,7 +58,7 @@ export interface ShrinkOptions {
 }
 
 export interface ShrinkTry {
-  stage: 'check' | 'parts' | 'decisions' | 'verify';
+  stage: SearchStage;
   parts: string[];
   requests?: number;
   runDir: string;
@@ -84,14 +85,20 @@ export interface ShrinkReport {
   parts: { before: string[]; after: string[] };
   /**
    * Per remaining rule: its requests before and after narrowing; `whole` when narrowed to all of them it no
-   * longer failed k of n times (or the budget ran out first), so the rule stays as it was.
+   * longer failed n of n times, the budget ran out first, or the narrowed schedule failed too few replays,
+   * so the rule stays as it was.
    */
   decisions: Record<string, { before: number; after: number; whole?: true }>;
-  /** Proxy rules in the minimal schedule (the sync hammer and cluster faults are not proxy rules). */
+  /** Rules and triggers of the minimal schedule (its fault parts other than the sync hammer). */
   rules: number;
+  /** Proxy rules they make: a rule narrowed to m requests is m proxy rules of one request each. */
+  proxyRules: number;
   schedulePath?: string;
   repro?: string;
-  verify?: { tries: number; failures: number };
+  /** The replays of the minimal schedule: `narrowed` false when it keeps its rules whole. */
+  verify?: VerifyOutcome & { min: number };
+  /** When the narrowed schedule's replays fell short of `min`: the replays of the one not chosen. */
+  otherVerify?: VerifyOutcome;
   tries: ShrinkTry[];
 }
 
@@ -149,6 +156,11 @@ export function recordedSettings(
   return { ...components, simBugs };
 }
 
+const narrowedRequests = (narrow: Record<string, RequestAtom[]>): number | undefined => {
+  const lists = Object.values(narrow);
+  return lists.length === 0 ? undefined : lists.reduce((sum, list) => sum + list.length, 0);
+};
+
 export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
   const clock = options.clock ?? systemClock;
   const started = clock.monotonic();
@@ -176,6 +188,7 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
     parts: { before: scheduleUnits(source.schedule), after: [] },
     decisions: {},
     rules: 0,
+    proxyRules: 0,
     tries: [],
   };
   const save = async () => {
@@ -184,14 +197,11 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
   };
   const outOfTime = () => options.signal?.aborted === true || clock.monotonic() - started > options.budgetMs;
 
-  /** One run of a candidate schedule: does it show the target failure? */
+  /** One run of a candidate: does it show the target failure? */
   let candidates = 0;
-  const tryOnce = async (
-    schedule: ScheduleFile,
-    stage: ShrinkTry['stage'],
-    parts: string[],
-    requests?: number,
-  ) => {
+  const tryOnce = async ({ kept, narrow }: Candidate<RequestAtom>, stage: SearchStage) => {
+    const schedule = scheduleWith(source.schedule, kept, narrow);
+    const requests = narrowedRequests(narrow);
     const schedulePath = join(options.outDir, 'candidates', `${String(++candidates).padStart(3, '0')}.json`);
     await writeJsonFileAtomic(schedulePath, schedule);
     const result = await runChaos({
@@ -217,7 +227,7 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
     const failed = !options.signal?.aborted && matches(target, await failuresOf(result.runDir));
     report.tries.push({
       stage,
-      parts,
+      parts: kept,
       ...(requests !== undefined ? { requests } : {}),
       runDir: result.runDir,
       failed,
@@ -225,95 +235,45 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
     });
     await save();
     log(
-      `${stage}: [${parts.join(', ')}]${requests !== undefined ? ` ${requests} request(s)` : ''}: ${failed ? 'fails' : 'does not fail'} (${result.runDir})`,
+      `${stage}: [${kept.join(', ')}]${requests !== undefined ? ` ${requests} request(s)` : ''}: ${failed ? 'fails' : 'does not fail'} (${result.runDir})`,
     );
     return failed;
   };
-  const trial = (
-    schedule: ScheduleFile,
-    stage: ShrinkTry['stage'],
-    parts: string[],
-    requests?: number,
-  ): Promise<TrialOutcome> => kOfN(() => tryOnce(schedule, stage, parts, requests), options.k, options.n);
 
   try {
-    const units = report.parts.before;
-    const full = await trial(source.schedule, 'check', units);
-    report.reproduced = full.fails;
-    if (!full.fails) {
-      report.stoppedBy = `the full schedule failed in ${full.failures} of ${full.tries} tries, fewer than ${options.k}`;
+    const atoms = await unitAtoms(source);
+    atoms.delete(SYNC_HAMMER);
+    const search = await searchMinimal({
+      units: report.parts.before,
+      atoms,
+      k: options.k,
+      n: options.n,
+      verify: { tries: options.verify, min: options.verifyMin },
+      tryOnce,
+      shouldStop: outOfTime,
+      interrupted: () => options.signal?.aborted === true,
+    });
+    report.reproduced = search.reproduced.fails;
+    if (!search.reproduced.fails) {
+      report.stoppedBy = `the full schedule failed in ${search.reproduced.failures} of ${search.reproduced.tries} tries, fewer than ${options.k}`;
       return report;
     }
-    // Stage 1: fault parts.
-    const parts = await ddmin(
-      units,
-      (candidate) => trial(scheduleWith(source.schedule, candidate), 'parts', candidate),
-      {
-        shouldStop: outOfTime,
-      },
-    );
-    let kept = parts.result;
+    const { kept, narrow } = search.result;
     report.parts.after = kept;
-    let minimal = parts.minimal;
-    // Stage 2: each remaining rule's decisions, the other parts kept whole.
-    const atoms = await unitAtoms(source);
-    const narrow: Record<string, RequestAtom[]> = {};
-    for (const unit of kept) {
-      const all = atoms.get(unit);
-      if (!all || all.length === 0 || unit === SYNC_HAMMER) continue;
-      if (outOfTime()) {
-        minimal = false;
-        report.decisions[unit] = { before: all.length, after: all.length, whole: true };
-        continue;
-      }
-      // Narrowed to every request it acted on, a rule is not the rule whole (a request that came in another
-      // order no longer counts), and ddmin starts from a failing set: so that set is tried first.
-      const narrowed = await trial(
-        scheduleWith(source.schedule, kept, { ...narrow, [unit]: all }),
-        'decisions',
-        kept,
-        all.length,
-      );
-      if (!narrowed.fails) {
-        report.decisions[unit] = { before: all.length, after: all.length, whole: true };
-        continue;
-      }
-      const result = await ddmin(
-        all,
-        (candidate) =>
-          trial(
-            scheduleWith(source.schedule, kept, { ...narrow, [unit]: candidate }),
-            'decisions',
-            kept,
-            candidate.length,
-          ),
-        { shouldStop: outOfTime },
-      );
-      minimal &&= result.minimal;
-      report.decisions[unit] = { before: all.length, after: result.result.length };
-      if (result.result.length === 0) kept = kept.filter((u) => u !== unit);
-      else narrow[unit] = result.result;
-      report.parts.after = kept;
-    }
-    report.minimal = minimal;
-    if (!minimal) report.stoppedBy = options.signal?.aborted ? 'interrupted' : 'budget spent';
+    report.decisions = search.decisions;
+    report.minimal = search.minimal;
+    if (!search.minimal) report.stoppedBy = options.signal?.aborted ? 'interrupted' : 'budget spent';
+    if (search.verify) report.verify = { ...search.verify, min: options.verifyMin };
+    if (search.otherVerify) report.otherVerify = search.otherVerify;
     const schedule = scheduleWith(source.schedule, kept, narrow);
     schedule.description = `shrunk from ${source.meta.runId} (${source.scenario}): keeps ${target.check}${target.subjectKind ? ` on ${target.subjectKind}` : ''}${target.state ? ` (${target.state})` : ''}`;
     report.schedulePath = join(options.outDir, 'minimal-schedule.json');
     await writeJsonFileAtomic(report.schedulePath, schedule);
     report.repro = options.reproFor(report.schedulePath);
-    report.rules =
+    report.rules = kept.filter((unit) => unit !== SYNC_HAMMER).length;
+    report.proxyRules =
       scheduleScenario(schedule).rules({ T: 1000, timeFactor: 1, syncResolutionMs: 1000, bimT: 1000 })
         .length + scheduleScenario(schedule).triggers.filter((t) => t.rule !== undefined).length;
-    await save();
-    if (options.verify > 0 && !options.signal?.aborted) {
-      let failures = 0;
-      let tries = 0;
-      for (; tries < options.verify && !options.signal?.aborted; tries++) {
-        if (await tryOnce(schedule, 'verify', kept)) failures++;
-      }
-      report.verify = { tries, failures };
-    }
     return report;
   } catch (error) {
     report.stoppedBy = describeError(error);
