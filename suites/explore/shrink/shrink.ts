@@ -19,6 +19,8 @@ import {
   runChaos,
   scheduleScenario,
   writeScheduleRecord,
+  type ChaosRunOptions,
+  type ChaosRunResult,
   type RequestAtom,
   type RunProgress,
 } from '../../runner/index.js';
@@ -53,6 +55,8 @@ export interface ShrinkOptions {
   /** A second Ctrl-C: the current try's teardown hurries (processes get SIGKILL). */
   hurry?: AbortSignal;
   clock?: Clock;
+  /** What makes one try's run: `runChaos`; a test gives a fake that writes a record of its own. */
+  run?: (options: ChaosRunOptions) => Promise<Pick<ChaosRunResult, 'runDir' | 'verdict'>>;
   onLog?: (message: string) => void;
   onRunProgress?: (progress: RunProgress) => void;
 }
@@ -204,7 +208,7 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
     const requests = narrowedRequests(narrow);
     const schedulePath = join(options.outDir, 'candidates', `${String(++candidates).padStart(3, '0')}.json`);
     await writeJsonFileAtomic(schedulePath, schedule);
-    const result = await runChaos({
+    const result = await (options.run ?? runChaos)({
       env: 'local',
       envDir: options.envDir,
       profile,
