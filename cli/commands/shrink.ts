@@ -127,12 +127,13 @@ export function registerShrink(program: Command, io: CliIo): void {
       const n = count(flags.tries, '--tries', 3, 1);
       const k = count(flags.k, '--k', Math.min(2, n), 1);
       if (k > n) throw new UsageError(`--k: must not exceed --tries (${n}), got ${k}`);
+      const verify = count(flags.verify, '--verify', 0, 0);
       const outDir = resolve(flags.out ?? `${resolve(runDir)}.shrink`);
       // Loaded here, once the flags and the record were found usable: `lhchaos --help` must not pay for them.
       const [
         { recordedSettings, shrinkRun },
         { parseDuration },
-        { progressWriter, toolsForRun },
+        { checkReusedEnvironment, progressWriter, toolsForRun },
         { abortOnSignals },
       ] = await Promise.all([
         import('../../suites/explore/index.js'),
@@ -140,6 +141,14 @@ export function registerShrink(program: Command, io: CliIo): void {
         import('../../suites/runner/index.js'),
         import('./chaos-run.js'),
       ]);
+      const budgetMs = flags.budget ? parseDuration(flags.budget, '--budget') : 2 * 3_600_000;
+      // Every try runs on it: checked before anything is built or written, as `lhchaos run` does.
+      await checkReusedEnvironment({
+        env: 'local',
+        envDir: flags.envDir,
+        longhorn: meta.longhorn.version,
+        bim,
+      });
       // The recorded bug set, as the tries run it (shrinkRun takes the same from the record).
       const edits = recordedSettings(meta).simBugs;
       const iterations = meta.scenarios[0]?.iterations;
@@ -178,8 +187,8 @@ export function registerShrink(program: Command, io: CliIo): void {
           target: flags.target,
           k,
           n,
-          budgetMs: flags.budget ? parseDuration(flags.budget, '--budget') : 2 * 3_600_000,
-          verify: count(flags.verify, '--verify', 0, 0),
+          budgetMs,
+          verify,
           envDir: flags.envDir,
           reproFor,
           signal: signals.signal,
