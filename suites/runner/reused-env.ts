@@ -7,6 +7,8 @@ import { realBackingImageManagerFor } from '../../fixtures/bim/index.js';
 import {
   CORE_PROCESS_NAMES,
   environmentStatus,
+  readEnvironment,
+  restartBackingImageManagerProcess,
   type EnvJson,
   type EnvironmentStatus,
 } from '../../fixtures/local/index.js';
@@ -74,4 +76,25 @@ export async function checkReusedEnvironment(
     );
   }
   return env;
+}
+
+/**
+ * Restarts Longhorn's own backing-image-managers of a reused environment, so that a run meets them as a
+ * fresh environment's: each keeps an in-memory list of backups by backing image name and answers
+ * BackupStatus with the first entry for a name (docs/longhorn.md#backing-image-manager). Names come from
+ * the seed, so without the restart a run of a seed an earlier run on the environment had (every try of
+ * `lhchaos shrink`, a replay on the environment of the run it replays) is answered with that run's entry:
+ * #10740 then shows, or not, by what the earlier run left. Returns env.json as it is after the restarts.
+ */
+export async function restartBackingImageManagers(
+  env: EnvJson,
+  onProgress: (message: string) => void = () => {},
+): Promise<EnvJson> {
+  const disks = env.backingImageManagers?.disks ?? [];
+  if (disks.length === 0) return env;
+  onProgress(
+    `restarting the environment's ${disks.length} backing-image-manager(s): their backup lists would answer for earlier runs`,
+  );
+  for (const disk of disks) await restartBackingImageManagerProcess(env.dir, disk.process, { onProgress });
+  return readEnvironment(env.dir);
 }

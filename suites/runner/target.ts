@@ -30,7 +30,7 @@ import type { Component, RunMeta } from '../../record/index.js';
 import { bimLogsOf, keepLogs, logOf, realDiskManagers, type KeptLog } from './real-bim.js';
 import type { TaskStack } from './tasks.js';
 import { KEYS } from './scenarios.js';
-import { checkReusedEnvironment } from './reused-env.js';
+import { checkReusedEnvironment, restartBackingImageManagers } from './reused-env.js';
 
 export interface StoreAccess {
   endpoint: string;
@@ -130,8 +130,8 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
   let host: ProcessHost | undefined;
   const reused = await checkReusedEnvironment({ env: 'local', ...options });
   if (reused) {
-    env = reused;
-    await options.onEnvironmentDir?.(env.dir, false);
+    await options.onEnvironmentDir?.(reused.dir, false);
+    env = realBim ? await restartBackingImageManagers(reused, progress) : reused;
   } else {
     // Environments of earlier runs whose runner and watchdog are both gone (a killed machine, a kill of
     // both): removed here, and only those (see fixtures/local/ownership.ts).
