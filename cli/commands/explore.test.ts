@@ -1,10 +1,14 @@
-// lhchaos explore, shrink and run --schedule: bad input exits 2 before anything starts, and the message
-// names the flag or the file's field.
+// lhchaos explore, shrink, replay and run --schedule: bad input (a bad --env-dir too) exits 2 before anything
+// is built, started or written, and the message names the flag or the file's field.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCliCaptured } from '../../test-support/cli.js';
+import { TOOLS } from '../../fixtures/toolchain/index.js';
 import type { Component } from '../../record/index.js';
 
 /** A failing run record as far as shrink reads it before it starts anything: meta, verdict, decisions. */
@@ -22,7 +26,7 @@ async function failingRecord(dir: string, components: Component[]): Promise<void
       longhorn: { version: 'v1.8.1', simulated: true, bugs: [] },
       tools: {},
       components,
-      scenarios: [{ name: 's', description: 's', iterations: 1 }],
+      scenarios: [{ name: 'partial-sync', description: 's', iterations: 1 }],
       timeFactor: 1,
       stallWindowMs: 120_000,
     }),
@@ -43,6 +47,8 @@ const REAL: Component[] = [
   { name: 'backupstore', kind: 'real', version: 'v0' },
 ];
 const MODEL: Component[] = REAL.map((c) => ({ ...c, kind: 'model' }));
+/** Longhorn's own backing-image-manager and backupstore beside the model's manager. */
+const BIM_REAL: Component[] = REAL.map((c) => (c.name === 'longhorn-manager' ? { ...c, kind: 'model' } : c));
 
 describe('lhchaos explore, shrink, run --schedule: usage errors exit 2 and name the bad input', () => {
   let dir: string;
@@ -171,12 +177,188 @@ describe('lhchaos explore, shrink, run --schedule: usage errors exit 2 and name 
   }
 });
 
-// The flags reach the exploration: explore.json records them. A bad --env-dir ends the first run before
-// anything starts (exit 3, as any run that could not start), and with the model manager nothing is built.
+/** A child that stands for the environment's processes: alive, with a command line of its own. */
+function standIn(): { child: ChildProcess; command: string[] } {
+  const command = ['sleep', '600'];
+  return { child: spawn(command[0]!, command.slice(1), { stdio: 'ignore' }), command };
+}
+
+/**
+ * An env.json as `lhchaos env up` writes it, whose processes are `pid` (alive or not) and whose kubeconfig
+ * is `kubeconfig`; with `bim`, Longhorn's own backing-image-manager of that version on one disk.
+ */
+async function fakeEnvironment(
+  dir: string,
+  process: { pid: number; command: string[] },
+  options: { bim?: string; kubeconfig?: string } = {},
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const names = ['etcd', 'apiextensions-apiserver', 'minio', ...(options.bim ? ['bim-node-1-disk-1'] : [])];
+  await writeFile(
+    join(dir, 'env.json'),
+    JSON.stringify({
+      version: 1,
+      dir,
+      createdAt: new Date(0).toISOString(),
+      kubeconfig: options.kubeconfig ?? join(dir, 'kubeconfig'),
+      namespace: 'longhorn-system',
+      apiServer: { url: 'https://127.0.0.1:9' },
+      etcd: { url: 'http://127.0.0.1:9' },
+      s3: {
+        endpoint: 'http://127.0.0.1:9',
+        region: 'us-east-1',
+        accessKey: 'a',
+        secretKey: 's',
+        bucket: 'backupbucket',
+      },
+      backupTargetURL: 's3://backupbucket@us-east-1/backupstore',
+      processes: names.map((name, i) => ({
+        name,
+        pid: process.pid,
+        port: 9 + i,
+        logFile: join(dir, 'logs', `${name}.log`),
+        startedAt: new Date(0).toISOString(),
+        command: process.command,
+      })),
+      tools: {},
+      ...(options.bim
+        ? {
+            backingImageManagers: {
+              version: options.bim,
+              binary: '/nonexistent/backing-image-manager',
+              backupstore: 'v0',
+              disks: [
+                {
+                  process: 'bim-node-1-disk-1',
+                  node: 'node-1',
+                  disk: 'disk-1',
+                  diskUUID: 'u',
+                  diskPath: join(dir, 'disk'),
+                  ip: '127.0.0.9',
+                  portRange: '30001-30050',
+                },
+              ],
+            },
+          }
+        : {}),
+    }),
+  );
+  return dir;
+}
+
+// A bad --env-dir is bad usage in every command that takes it (docs/design.md#exit-codes): exit 2 naming
+// the flag, before anything is built, started or written (cli/commands/run.test.ts checks `run`).
+describe('lhchaos explore, run --profile explore, shrink, replay --env-dir: not a running environment exits 2', () => {
+  let dir: string;
+  let alive: ReturnType<typeof standIn>;
+  // Shrink and replay take --bim from the record: a run of the model, or of Longhorn's own BIM.
+  const record = (bim: 'model' | 'real') => join(dir, `${bim}-bim-run`);
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lhchaos-env-dir-usage-'));
+    alive = standIn();
+    await failingRecord(record('model'), MODEL);
+    await failingRecord(record('real'), BIM_REAL);
+    await writeFile(join(dir, 'a-file'), 'not a folder');
+    await mkdir(join(dir, 'empty'));
+    // A pid no process has (the kernel's limit is below 2^22): every recorded process is dead.
+    await fakeEnvironment(join(dir, 'stopped'), { pid: 2 ** 30, command: alive.command });
+    await fakeEnvironment(join(dir, 'no-bim'), { pid: alive.child.pid!, command: alive.command });
+  });
+  after(async () => {
+    alive.child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const envDirs: [string, () => string, RegExp][] = [
+    ['a missing folder', () => join(dir, 'missing'), /no such directory/],
+    ['a file', () => join(dir, 'a-file'), /not a directory/],
+    ['a folder without env.json', () => join(dir, 'empty'), /no local environment there \(no env\.json\)/],
+    [
+      'an environment whose processes are dead',
+      () => join(dir, 'stopped'),
+      /the environment is not running \(etcd, apiextensions-apiserver, minio not alive\)/,
+    ],
+  ];
+  const commands: [string, (envDir: string, out: string, bim: 'model' | 'real') => string[]][] = [
+    [
+      'explore',
+      (envDir, out, bim) => [
+        'explore',
+        '--bim',
+        bim,
+        '--manager',
+        'model',
+        '--env-dir',
+        envDir,
+        '--out',
+        out,
+      ],
+    ],
+    [
+      'run --profile explore',
+      (envDir, out, bim) => [
+        'run',
+        '--profile',
+        'explore',
+        '--bim',
+        bim,
+        '--manager',
+        'model',
+        '--env-dir',
+        envDir,
+        '--out',
+        out,
+      ],
+    ],
+    ['shrink', (envDir, out, bim) => ['shrink', record(bim), '--env-dir', envDir, '--out', out]],
+    ['replay', (envDir, out, bim) => ['replay', record(bim), '--env-dir', envDir, '--out', out]],
+  ];
+  for (const [command, args] of commands) {
+    for (const [what, envDir, message] of envDirs) {
+      it(`${command} --env-dir ${what}`, async () => {
+        const out = join(dir, 'out', `${command}-${what}`.replace(/\W+/g, '-'));
+        const { code, stderr } = await runCliCaptured(...args(envDir(), out, 'model'));
+        assert.equal(code, 2, stderr);
+        assert.match(stderr, new RegExp(`--env-dir ${envDir()}: ${message.source}`));
+        assert.equal(existsSync(out), false, 'nothing written');
+      });
+    }
+    it(`${command} --bim real --env-dir an environment without Longhorn's backing-image-manager`, async () => {
+      const out = join(dir, 'out', `${command}-bim`.replace(/\W+/g, '-'));
+      const { code, stderr } = await runCliCaptured(...args(join(dir, 'no-bim'), out, 'real'));
+      assert.equal(code, 2, stderr);
+      assert.match(
+        stderr,
+        /--env-dir .*: --longhorn v1\.8\.1 needs Longhorn's backing-image-manager v1\.8\.1, and the environment runs none/,
+      );
+      assert.equal(existsSync(out), false, 'nothing written');
+    });
+  }
+});
+
+// The flags reach the exploration: explore.json records them. The environment passes the check (its
+// processes are alive) but it is a stand-in (no kubeconfig, no backing-image-manager binary): the first run
+// ends before it starts anything and so does the exploration (exit 3; every later run would end the same
+// way at once), and with the model manager nothing is built.
 describe('lhchaos explore and run --profile explore record --bim and --manager in explore.json', () => {
   let dir: string;
+  let envDir: string;
+  let alive: ReturnType<typeof standIn>;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lhchaos-explore-flags-'));
+  });
+  // One environment per case: with --bim real the run restarts its backing-image-manager (the stand-in
+  // goes, and the binary it names does not exist), and the run ends there instead.
+  beforeEach(async function () {
+    alive = standIn();
+    envDir = await fakeEnvironment(
+      join(dir, `env-${this.currentTest?.title.replace(/\W+/g, '-')}`),
+      { pid: alive.child.pid!, command: alive.command },
+      { bim: 'v1.8.1', kubeconfig: join(dir, 'no-such-kubeconfig') },
+    );
+  });
+  afterEach(() => {
+    alive.child.kill('SIGKILL');
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -207,7 +389,7 @@ describe('lhchaos explore and run --profile explore record --bim and --manager i
         '--seed',
         '7',
         '--env-dir',
-        join(dir, 'no-such-env'),
+        envDir,
         '--out',
         out,
       );
@@ -223,8 +405,92 @@ describe('lhchaos explore and run --profile explore record --bim and --manager i
         stdout,
         new RegExp(`repro: lhchaos explore .*--bim ${expected.bim} --manager ${expected.manager}`),
       );
-      // The run was meant to start, with these components, and ended at the missing environment.
-      assert.match(stdout, /run 0: --env-dir .*no such directory/);
+      // The run was meant to start, with these components, and ended at the stand-in environment.
+      assert.match(stdout, /run 0: could not start/);
+      assert.deepEqual((await readdir(join(out, 'runs'))).length, 1, 'one run record');
+    });
+  }
+});
+
+// Every flag is checked before anything is built: on a machine without the pinned tools, bad usage is exit
+// 2 and no build starts (the build of Longhorn's own manager alone takes about 27 minutes cold).
+describe('lhchaos run, explore, shrink, replay: bad usage exits 2 before any tool is built', function () {
+  this.timeout(120_000);
+  let scratch: string;
+  let env: NodeJS.ProcessEnv;
+  let calls: string;
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'lhchaos-usage-first-'));
+    // An empty tool cache, and a `go` that records how it is called and fails: a build that starts shows.
+    const bin = join(scratch, 'bin');
+    await mkdir(bin);
+    calls = join(scratch, 'go-calls');
+    await writeFile(join(bin, 'go'), `#!/bin/sh\necho "$@" >> ${calls}\nexit 1\n`);
+    await chmod(join(bin, 'go'), 0o755);
+    env = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !TOOLS.some((t) => t.envVar === key)),
+    );
+    env.LHCHAOS_CACHE_DIR = join(scratch, 'cache');
+    env.PATH = [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
+    await failingRecord(join(scratch, 'real-run'), REAL);
+  });
+  beforeEach(async () => {
+    await rm(calls, { force: true });
+  });
+  after(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  // Longhorn v1.8.1 by default: Longhorn's own manager, which a run builds even with --env-dir.
+  const cases: [string, (out: string) => string[], RegExp][] = [
+    [
+      'run --env-dir missing',
+      (out) => ['run', '--env-dir', join(scratch, 'missing'), '--out', out],
+      /--env-dir /,
+    ],
+    [
+      'explore --env-dir missing',
+      (out) => ['explore', '--env-dir', join(scratch, 'missing'), '--out', out],
+      /--env-dir /,
+    ],
+    [
+      'shrink --env-dir missing',
+      (out) => ['shrink', join(scratch, 'real-run'), '--env-dir', join(scratch, 'missing'), '--out', out],
+      /--env-dir /,
+    ],
+    [
+      'shrink --budget soon',
+      (out) => ['shrink', join(scratch, 'real-run'), '--budget', 'soon', '--out', out],
+      /--budget: expected a duration/,
+    ],
+    [
+      'shrink --verify x',
+      (out) => ['shrink', join(scratch, 'real-run'), '--verify', 'x', '--out', out],
+      /--verify: expected an integer/,
+    ],
+    [
+      'replay --env-dir missing',
+      (out) => ['replay', join(scratch, 'real-run'), '--env-dir', join(scratch, 'missing'), '--out', out],
+      /--env-dir /,
+    ],
+  ];
+  for (const [title, args, message] of cases) {
+    it(title, async () => {
+      const out = join(scratch, 'out', title.replace(/\W+/g, '-'));
+      const lhchaos = fileURLToPath(new URL('../../bin/lhchaos.js', import.meta.url));
+      const child = spawn(process.execPath, [lhchaos, ...args(out)], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.resume();
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /first use: building the pinned tools/);
+      assert.equal(existsSync(calls), false, 'no build started');
+      assert.equal(existsSync(out), false, 'nothing written');
     });
   }
 });

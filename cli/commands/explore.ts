@@ -53,7 +53,7 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
     import('../../suites/runner/index.js'),
     import('./chaos-run.js'),
   ]);
-  const { PROFILES, progressWriter, resolveRunOptions, toolsForRun } = runner;
+  const { PROFILES, checkReusedEnvironment, progressWriter, resolveRunOptions, toolsForRun } = runner;
   const { abortOnSignals } = chaosRun;
   const gate = flags.profile === 'explore';
   if (flags.profile !== undefined && !gate)
@@ -82,6 +82,9 @@ export async function exploreCommand(io: CliIo, flags: ExploreFlags, command: Co
     },
     chaosEnv(),
   );
+  // Every flag is checked before anything is built or written: a bad --env-dir is exit 2 here, not the
+  // first run failing to start (which would end the exploration as unknown).
+  await checkReusedEnvironment(resolved);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const dir = resolve(flags.out ?? join('reports', 'out', `explore-${stamp}-s${resolved.seed}`));
   const bim = resolved.bim ?? 'model';

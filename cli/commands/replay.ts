@@ -8,6 +8,7 @@ import { UsageError } from '../../common/index.js';
 import { RECORD_FILES, readMeta, recordedComponents } from '../../record/index.js';
 import { bugEdits } from '../../fixtures/simulator/behaviours.js';
 import { setExitCode, type CliIo } from '../io.js';
+import { ensureTools } from './tools.js';
 
 export function registerReplay(program: Command, io: CliIo): void {
   program
@@ -30,11 +31,13 @@ export function registerReplay(program: Command, io: CliIo): void {
       ]);
       const { abortOnSignals, printRunResult, renderRunReports } = chaosRun;
       const {
+        checkReusedEnvironment,
         progressWriter,
         readScheduleRecord,
         reproCommand,
         resolveRunOptions,
         runChaos,
+        toolsForRun,
         withSchedule,
         writeScheduleRecord,
       } = runner;
@@ -68,11 +71,16 @@ export function registerReplay(program: Command, io: CliIo): void {
         chaosEnv(),
       );
       const resolved = schedule ? withSchedule(plain, schedule, {}) : plain;
+      // Checked before anything is built or started, as `lhchaos run` does.
+      await checkReusedEnvironment(resolved);
       const repro = `lhchaos replay ${runDir}`;
       const progress = progressWriter(io.stdout as NodeJS.WritableStream & { isTTY?: boolean });
       io.stdout.write(`replaying ${meta.runId} (${reproCommand(resolved)})\n`);
       const signals = abortOnSignals(() => progress.note('interrupted: healing faults...'));
       try {
+        // A fresh machine: build what the replay starts before anything is written, as `lhchaos run` does.
+        const needed = toolsForRun(resolved);
+        if (needed.length > 0) await ensureTools(io, needed, signals.signal);
         const result = await runChaos({
           ...resolved,
           replayFrom: runDir,

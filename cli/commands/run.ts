@@ -90,6 +90,7 @@ export function registerRun(program: Command, io: CliIo): void {
         import('./chaos-run.js'),
       ]);
       const {
+        checkReusedEnvironment,
         collectKubeArtifacts,
         loadScheduleFile,
         openKubeAccess,
@@ -106,6 +107,8 @@ export function registerRun(program: Command, io: CliIo): void {
       const plain = resolveRunOptions(flags, chaosEnv());
       const schedule = flags.schedule ? await loadScheduleFile(flags.schedule) : undefined;
       const { clusterDir, ...resolved } = schedule ? withSchedule(plain, schedule, flags) : plain;
+      // Every flag is checked before anything is built or started (a bad --env-dir is exit 2, not a build).
+      await checkReusedEnvironment(resolved);
       // Kube: port-forwards to the proxy control port and MinIO from cluster.json, open for the whole run.
       const access =
         resolved.env === 'kube'

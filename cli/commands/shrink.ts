@@ -145,7 +145,7 @@ export function registerShrink(program: Command, io: CliIo): void {
       const [
         { recordedSettings, shrinkRun },
         { parseDuration },
-        { progressWriter, toolsForRun },
+        { checkReusedEnvironment, progressWriter, toolsForRun },
         { abortOnSignals },
       ] = await Promise.all([
         import('../../suites/explore/index.js'),
@@ -153,6 +153,14 @@ export function registerShrink(program: Command, io: CliIo): void {
         import('../../suites/runner/index.js'),
         import('./chaos-run.js'),
       ]);
+      const budgetMs = flags.budget ? parseDuration(flags.budget, '--budget') : 2 * 3_600_000;
+      // Every try runs on it: checked before anything is built or written, as `lhchaos run` does.
+      await checkReusedEnvironment({
+        env: 'local',
+        envDir: flags.envDir,
+        longhorn: meta.longhorn.version,
+        bim,
+      });
       // The recorded bug set, as the tries run it (shrinkRun takes the same from the record).
       const edits = recordedSettings(meta).simBugs;
       const iterations = meta.scenarios[0]?.iterations;
@@ -191,7 +199,7 @@ export function registerShrink(program: Command, io: CliIo): void {
           target: flags.target,
           k,
           n,
-          budgetMs: flags.budget ? parseDuration(flags.budget, '--budget') : 2 * 3_600_000,
+          budgetMs,
           verify,
           verifyMin,
           envDir: flags.envDir,

@@ -34,6 +34,19 @@ describe('lhchaos tools', () => {
     assert.equal(result.stdout, '', 'nothing was installed before the names were checked');
   });
 
+  it('fails with exit 2 on a --jobs that is no whole number from 1, naming the flag, before any build', async () => {
+    for (const jobs of ['0', '-1', '1.5', 'two', '']) {
+      // An unknown tool beside it: were --jobs taken, the command would still build nothing.
+      const result = await cli('tools', 'install', 'no-such-tool', '--jobs', jobs);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`--jobs: expected a whole number of builds at once \\(1 or more\\), got '${jobs}'`),
+      );
+      assert.equal(result.stdout, '');
+    }
+  });
+
   it('lists every tool as JSON', async () => {
     const result = await cli('tools', 'list', '--json');
     assert.equal(result.code, 0, result.stderr);

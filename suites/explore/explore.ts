@@ -129,6 +129,7 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
     const repro = options.reproFor(schedulePath, seed);
     options.onRunStart?.(index, schedule.name, targetIds);
     const runStarted = clock.monotonic();
+    let reachedScenarios = false;
     try {
       const result = await runChaos({
         env: 'local',
@@ -150,7 +151,13 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
         clock,
         onProgress: options.onRunProgress,
         onLog: options.onLog,
+        onPhase: (phase) => (reachedScenarios ||= phase === 'scenarios'),
       });
+      if (!reachedScenarios && !options.signal?.aborted) {
+        // Its environment never came up (the runner logged why): the next run would end the same way at
+        // once, and the budget would go on records of nothing.
+        throw new Error(`could not start (its record: ${result.runDir})`);
+      }
       await writeScheduleRecord(result.runDir, schedule);
       const coverage = await computeRunCoverage(result.runDir);
       await writeCoverage(result.runDir, coverage);

@@ -22,6 +22,7 @@ export { PROFILES, profileByName, type Profile } from './profiles.js';
 export { TaskStack } from './tasks.js';
 export { progressWriter, type ProgressWriter } from './progress.js';
 export { openKubeTarget, openLocalTarget, type RunTarget, type StoreAccess } from './target.js';
+export { checkReusedEnvironment, type ReusedEnvironmentOptions } from './reused-env.js';
 export {
   openKubeAccess,
   collectKubeArtifacts,

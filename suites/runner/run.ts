@@ -33,7 +33,8 @@ import {
   seedTheProxy,
   startPacing,
 } from './run-setup.js';
-import { readReusedEnvironment, type StoreAccess } from './target.js';
+import { checkReusedEnvironment } from './reused-env.js';
+import type { StoreAccess } from './target.js';
 
 export interface ChaosRunOptions {
   env: 'local' | 'kube';
@@ -119,8 +120,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const clock = options.clock ?? systemClock;
   const runId = makeRunId(clock, options.seed);
   const runDir = join(options.outDir, runId);
-  // A bad --env-dir is bad usage: refused before anything is written.
-  if (options.env === 'local' && options.envDir !== undefined) await readReusedEnvironment(options.envDir);
+  // A bad --env-dir is bad usage: refused before anything is written (the commands check it before they
+  // build anything too; this keeps it so for every caller of the runner).
+  await checkReusedEnvironment(options);
   const writer = await RunRecordWriter.create(runDir);
   const tap = new HistoryTap();
   const history = new History({

@@ -2,9 +2,8 @@
 // MinIO and the simulator pointed at the proxy. Kube: a real cluster whose Longhorn already talks to an
 // in-cluster proxy; the runner reaches the proxy's control URL and MinIO directly. Everything started
 // here is torn down through the TaskStack, in reverse.
-import { stat } from 'node:fs/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { EnvironmentError, UsageError, describeError, type Clock } from '../../common/index.js';
+import { EnvironmentError, UsageError, type Clock } from '../../common/index.js';
 import { ProxyClient, startS3Proxy } from '../../fault-injectors/index.js';
 import {
   kubeClusterFaults,
@@ -31,6 +30,7 @@ import type { Component, RunMeta } from '../../record/index.js';
 import { bimLogsOf, keepLogs, logOf, realDiskManagers, type KeptLog } from './real-bim.js';
 import type { TaskStack } from './tasks.js';
 import { KEYS } from './scenarios.js';
+import { checkReusedEnvironment, restartBackingImageManagers } from './reused-env.js';
 
 export interface StoreAccess {
   endpoint: string;
@@ -120,22 +120,6 @@ function kubeConfigFor(env: EnvJson): KubeConfig {
   return KeepAliveKubeConfig.fromFile(env.kubeconfig);
 }
 
-/** The environment `--env-dir` names; a UsageError naming the flag when there is none. */
-export async function readReusedEnvironment(envDir: string): Promise<EnvJson> {
-  const info = await stat(envDir).catch(() => undefined);
-  if (info === undefined) {
-    throw new UsageError(
-      `--env-dir ${envDir}: no such directory (start an environment there with \`lhchaos env up --dir ${envDir}\`)`,
-    );
-  }
-  if (!info.isDirectory()) throw new UsageError(`--env-dir ${envDir}: not a directory`);
-  try {
-    return await readEnvironment(envDir);
-  } catch (error) {
-    throw new UsageError(`--env-dir ${envDir}: ${describeError(error)}`, { cause: error });
-  }
-}
-
 export async function openLocalTarget(options: LocalTargetOptions): Promise<RunTarget> {
   const progress = options.onProgress ?? (() => {});
   const realBim = options.bim === 'real' ? realBackingImageManagerFor(options.longhorn) : undefined;
@@ -144,17 +128,10 @@ export async function openLocalTarget(options: LocalTargetOptions): Promise<RunT
   }
   let env: EnvJson;
   let host: ProcessHost | undefined;
-  if (options.envDir) {
-    env = await readReusedEnvironment(options.envDir);
-    const running = env.backingImageManagers?.version;
-    if (realBim && running !== realBim.version) {
-      throw new UsageError(
-        `--env-dir ${env.dir}: --longhorn ${options.longhorn} needs Longhorn's backing-image-manager ` +
-          `${realBim.version}, and the environment runs ${running ?? 'none'}; start one with ` +
-          `\`lhchaos env up --bim ${realBim.version}\`, or use --bim model`,
-      );
-    }
-    await options.onEnvironmentDir?.(env.dir, false);
+  const reused = await checkReusedEnvironment({ env: 'local', ...options });
+  if (reused) {
+    await options.onEnvironmentDir?.(reused.dir, false);
+    env = realBim ? await restartBackingImageManagers(reused, progress) : reused;
   } else {
     // Environments of earlier runs whose runner and watchdog are both gone (a killed machine, a kill of
     // both): removed here, and only those (see fixtures/local/ownership.ts).
