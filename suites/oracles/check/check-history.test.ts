@@ -238,6 +238,28 @@ describe('checkHistory', () => {
       assert.equal(only(late, 'system-backup-waits-for-bbis').valid, true);
     });
 
+    it('passes a move while a BBI still runs once another it waited on is in Error (the first Error ends the wait)', async () => {
+      const story = (errored: boolean) => {
+        const s = new HistoryStory();
+        s.at(1000).systemBackup('sb-1', 'CreatingBackingImageBackups', 1);
+        s.at(2000).bbi('bi-1-aaaa', 'bi-1', 'InProgress', 10);
+        s.at(2100).bbi('bi-2-bbbb', 'bi-2', 'InProgress', 30);
+        if (errored) s.at(3000).bbi('bi-1-aaaa', 'bi-1', 'Error', 10);
+        s.at(8000).systemBackup('sb-1', 'Generating');
+        return s.events;
+      };
+      const destructive = { ...benign, faultClass: 'destructive' as const };
+      const after = only(await checkHistory(story(true), destructive), 'system-backup-waits-for-bbis');
+      assert.equal(after.valid, true, after.message);
+      // Without the Error the same move leaves two unfinished BBIs behind.
+      const without = only(await checkHistory(story(false), destructive), 'system-backup-waits-for-bbis');
+      assert.equal(without.valid, false);
+      assert.match(
+        without.message,
+        /bi-1-aaaa was InProgress 10%, BackupBackingImage bi-2-bbbb was InProgress 30%/,
+      );
+    });
+
     it('fails a move over a BBI deleted unfinished with no successor (NotFound keeps Longhorn waiting)', async () => {
       const s = new HistoryStory();
       s.at(1000).systemBackup('sb-1', 'CreatingBackingImageBackups', 1);

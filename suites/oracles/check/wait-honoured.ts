@@ -1,6 +1,6 @@
 // system-backup-waits-for-bbis (safety, every fault class): a SystemBackup leaves CreatingBackingImageBackups
-// only when every BBI it waits on is final for Longhorn's wait loop: Completed, or Error (Longhorn warns and
-// proceeds). A BBI that went away unfinished (NotFound) keeps the wait going, so leaving over it is a failure
+// only when every BBI it waits on is final for Longhorn's wait loop: Completed, or Error; or once one of them
+// is in Error, since the first Error ends Longhorn's whole wait (the others may still run). A BBI that went away unfinished (NotFound) keeps the wait going, so leaving over it is a failure
 // too, unless a successor for the same backing image exists (a later reconcile's wait goroutine may have
 // captured that one instead; the successor is then judged itself). See docs/longhorn.md#systembackup-controller.
 import type { HistoryEvent, WatchEvent, WatchedKind } from '../../../record/index.js';
@@ -32,6 +32,8 @@ interface Transition {
   eventId: number;
   resourceVersion: number;
   unfinished: Unfinished[];
+  /** Every live BBI the SystemBackup waited on at its move, final or not. */
+  waitedOn: string[];
 }
 
 /** etcd resourceVersions are one global counter, so they order events of different kinds (NaN if opaque). */
@@ -44,6 +46,8 @@ export class WaitHonoured implements StreamingChecker {
   readonly property = 'safety';
   /** First event at which each BBI was Completed or Error, with its resourceVersion. */
   private readonly finalAt = new Map<string, { rv: number; eventId: number }>();
+  /** First event at which each BBI was in Error: that ends the whole wait of a SystemBackup waiting on it. */
+  private readonly erroredAt = new Map<string, { rv: number; eventId: number }>();
   /** Per waiting SystemBackup, the BBIs it waits on that were deleted unfinished. */
   private readonly lost = new Map<string, Unfinished[]>();
   private readonly transitions: Transition[] = [];
@@ -60,8 +64,11 @@ export class WaitHonoured implements StreamingChecker {
     this.lost.delete(object.key);
     if (event.verb === 'DELETED' || NOT_A_PASS.includes(object.state)) return;
     const unfinished: Unfinished[] = [];
+    const waitedOn: string[] = [];
     for (const bbi of view.live('BackupBackingImage')) {
-      if (!view.waitsOn(object, bbi) || WAIT_FINAL.includes(bbi.state)) continue;
+      if (!view.waitsOn(object, bbi)) continue;
+      waitedOn.push(bbi.key);
+      if (WAIT_FINAL.includes(bbi.state)) continue;
       unfinished.push({
         key: bbi.key,
         name: bbi.name,
@@ -84,6 +91,7 @@ export class WaitHonoured implements StreamingChecker {
       eventId: event.id,
       resourceVersion: rvOf(event),
       unfinished,
+      waitedOn,
     });
   }
 
@@ -91,6 +99,9 @@ export class WaitHonoured implements StreamingChecker {
     const { object, event } = change;
     if (WAIT_FINAL.includes(object.state) && !this.finalAt.has(object.key)) {
       this.finalAt.set(object.key, { rv: rvOf(event), eventId: event.id });
+    }
+    if (object.state === 'Error' && !this.erroredAt.has(object.key)) {
+      this.erroredAt.set(object.key, { rv: rvOf(event), eventId: event.id });
     }
     if (event.verb !== 'DELETED' || this.finalAt.has(object.key)) return;
     const state = change.before?.state ?? object.state;
@@ -113,6 +124,13 @@ export class WaitHonoured implements StreamingChecker {
   finish({ endT }: FinishContext): Finding[] {
     const findings: Finding[] = [];
     for (const move of this.transitions) {
+      // WaitForBackingImageBackupToComplete returns at the first BBI in Error, whatever the others' states
+      // (docs/longhorn.md#systembackup-controller): the move honours Longhorn's wait.
+      const endedOnError = move.waitedOn.some((key) => {
+        const errored = this.erroredAt.get(key);
+        return errored !== undefined && errored.rv < move.resourceVersion;
+      });
+      if (endedOnError) continue;
       // The watch streams of two kinds interleave freely: a BBI whose Completed/Error carries an earlier
       // resourceVersion than the SystemBackup's move was final first and only recorded later.
       const unfinished = move.unfinished.filter((b) => {
@@ -151,7 +169,7 @@ export class WaitHonoured implements StreamingChecker {
         name: NAME,
         valid: true,
         severity: 'error',
-        message: `${this.transitions.length} time(s) a SystemBackup left ${WAIT_STATE}, each after every BackupBackingImage it waited on was Completed or Error`,
+        message: `${this.transitions.length} time(s) a SystemBackup left ${WAIT_STATE}, each after every BackupBackingImage it waited on was Completed or Error, or one of them was in Error`,
         evidence: [],
         window: { from: this.firstT ?? endT, to: endT },
         kinds: KINDS,
