@@ -18,6 +18,8 @@ export interface DriveOptions {
   scenarios: string[];
   simBugs?: string[];
   iterations?: number;
+  /** Overrides the profile's wall-clock budget: a test whose iterations must all play sets one they fit in. */
+  durationMs?: number;
   profile?: Profile['name'];
   /** Overrides the profile's stall window (Longhorn seconds). */
   stallWindowT?: number;
@@ -43,6 +45,7 @@ export async function drive(options: DriveOptions): Promise<ChaosRunResult & { c
     scenarios: options.scenarios.map(scenarioByName),
     seed: options.seed,
     iterations: options.iterations,
+    ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
     longhorn: options.longhorn,
     simBugs: options.simBugs ?? [],
     manager: options.manager,
