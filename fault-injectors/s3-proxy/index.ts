@@ -27,6 +27,11 @@ export interface S3ProxyOptions {
   rules?: RuleSpec[];
   /** Path of the JSONL decision log (appended). */
   decisionLog?: string;
+  /**
+   * Decisions held in memory for the control API's `decisions` (default 100,000): a client further behind
+   * than that misses the oldest, and sees it by the gap in their ids (the JSONL file keeps them all).
+   */
+  decisionMemory?: number;
   onDecision?: (record: DecisionRecord) => void;
   onEvent?: (event: ProxyEvent) => void;
   token?: string;
@@ -98,7 +103,16 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     }
   }
   const clock = options.clock ?? systemClock;
-  const log = new DecisionLog({ path: options.decisionLog, onDecision: options.onDecision });
+  if (
+    options.decisionMemory !== undefined &&
+    !(Number.isInteger(options.decisionMemory) && options.decisionMemory > 0)
+  )
+    throw new UsageError(`decisionMemory: expected a positive integer, got ${options.decisionMemory}`);
+  const log = new DecisionLog({
+    path: options.decisionLog,
+    onDecision: options.onDecision,
+    ...(options.decisionMemory === undefined ? {} : { capacity: options.decisionMemory }),
+  });
   const core = new ProxyCore(options.seed, clock, log, options.onEvent);
   for (const [index, rule] of (options.rules ?? []).entries()) {
     const parsed = parseRule(rule);

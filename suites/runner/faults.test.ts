@@ -1,6 +1,7 @@
 // The fault controller's decision stream against a real proxy in front of real MinIO: every decision goes to
 // faults.jsonl once, the history gets the acting ones and every recorded listing (pass included), and two
-// scenarios' controllers sharing the run's cursor never record a decision twice.
+// scenarios' controllers sharing the run's cursor never record a decision twice; decisions the proxy dropped
+// before they were read are a runner error in the history, not a silent hole.
 import assert from 'node:assert/strict';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -37,9 +38,14 @@ describe('FaultController decisions', function () {
     await minio?.stop();
   });
 
-  function controller(history: History, recorded: DecisionRecord[], cursor: { lastId: number }) {
+  function controller(
+    history: History,
+    recorded: DecisionRecord[],
+    cursor: { lastId: number },
+    control: S3Proxy['control'] = proxy.control,
+  ) {
     return new FaultController({
-      proxy: proxy.control,
+      proxy: control,
       history,
       ops: new OpRecorder(history),
       tap: new HistoryTap(),
@@ -96,5 +102,42 @@ describe('FaultController decisions', function () {
         ['error', null],
       ],
     );
+  });
+
+  it('records a runner error naming the decisions the proxy dropped before they were read', async function () {
+    const small = await startS3Proxy({ upstream: minio.endpoint, seed: 1, decisionMemory: 5 });
+    const client = s3Client(small.dataUrl, minio);
+    try {
+      const history = new History({ clock: systemClock, retain: true });
+      const recorded: DecisionRecord[] = [];
+      const faults = controller(history, recorded, { lastId: 0 }, small.control);
+      await client
+        .send(new GetObjectCommand({ Bucket: minio.bucket, Key: 'missing' }))
+        .catch(() => undefined);
+      await faults.pollDecisions();
+      for (let i = 0; i < 12; i++)
+        await client
+          .send(new GetObjectCommand({ Bucket: minio.bucket, Key: `missing-${i}` }))
+          .catch(() => undefined);
+      await faults.pollDecisions();
+
+      const ids = recorded.map((d) => d.id);
+      assert.equal(ids[0], 1);
+      const firstAfterGap = ids[1] ?? 0;
+      assert.ok(firstAfterGap > 2, `ids ${ids.join(',')}`);
+      assert.deepEqual(
+        ids.slice(1),
+        Array.from({ length: 13 - firstAfterGap + 1 }, (_, i) => firstAfterGap + i),
+      );
+      const errors = history.events.filter((e) => e.type === 'log' && e.level === 'error');
+      assert.equal(errors.length, 1);
+      assert.match(
+        (errors[0] as { message: string }).message,
+        new RegExp(`dropped decisions 2 to ${firstAfterGap - 1} \\(${firstAfterGap - 2}\\)`),
+      );
+    } finally {
+      client.destroy();
+      await small.close();
+    }
   });
 });

@@ -107,6 +107,8 @@ export class FaultController {
       if (batch.length === 0) return;
       for (const decision of batch) {
         if (decision.id <= this.cursor.lastId) continue;
+        if (decision.id > this.cursor.lastId + 1)
+          this.recordDroppedDecisions(this.cursor.lastId + 1, decision.id - 1);
         this.cursor.lastId = decision.id;
         this.options.onDecision(decision);
         if (decision.action !== 'pass') this.faultsFired++;
@@ -114,6 +116,21 @@ export class FaultController {
         this.options.history.append({ type: 'fault', decision: { ...decision } } as NewEvent);
       }
     }
+  }
+
+  /**
+   * The proxy holds a bounded number of decisions in memory; ids are gapless, so a jump means some were
+   * dropped before they were read. The record then misses them (faults.jsonl, the listings stored-bbi-kept
+   * reads): a runner error, which makes the scenario's verdict unknown (runner-completed), not a silent hole.
+   */
+  private recordDroppedDecisions(from: number, to: number): void {
+    this.options.history.append({
+      type: 'log',
+      level: 'error',
+      source: 'runner',
+      message: `the fault proxy dropped decisions ${from} to ${to} (${to - from + 1}) from its memory before the runner read them: faults.jsonl and the history miss them`,
+      fields: { from, to },
+    } as NewEvent);
   }
 
   async arm(rule: RuleSpec, origin: string, reason: string): Promise<void> {
