@@ -25,6 +25,7 @@ import { computeRunCoverage, mergeCoverage } from './coverage/compute.js';
 import { allCells } from './coverage/model.js';
 import { classifyFailures, failureSignatures, subjectStates } from './failures.js';
 import { generateSchedule, type GeneratorState } from './generate.js';
+import { runToScenarios } from './run-started.js';
 import { judgeExploration } from './gate.js';
 import {
   groupFailures,
@@ -129,9 +130,9 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
     const repro = options.reproFor(schedulePath, seed);
     options.onRunStart?.(index, schedule.name, targetIds);
     const runStarted = clock.monotonic();
-    let reachedScenarios = false;
     try {
-      const result = await runChaos({
+      // A run whose environment never came up throws here: the next would end the same way at once.
+      const result = await runToScenarios(runChaos, {
         env: 'local',
         envDir: options.envDir,
         profile,
@@ -151,13 +152,7 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
         clock,
         onProgress: options.onRunProgress,
         onLog: options.onLog,
-        onPhase: (phase) => (reachedScenarios ||= phase === 'scenarios'),
       });
-      if (!reachedScenarios && !options.signal?.aborted) {
-        // Its environment never came up (the runner logged why): the next run would end the same way at
-        // once, and the budget would go on records of nothing.
-        throw new Error(`could not start (its record: ${result.runDir})`);
-      }
       await writeScheduleRecord(result.runDir, schedule);
       const coverage = await computeRunCoverage(result.runDir);
       await writeCoverage(result.runDir, coverage);

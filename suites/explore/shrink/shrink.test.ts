@@ -106,6 +106,7 @@ function fakeRun(outDir: string, narrowedFails: (nth: number) => boolean = () =>
       bimT: 1000,
     }) ?? []) as RuleSpec[];
     armed.push(rules.map((r) => r.name));
+    options.onPhase?.('scenarios');
     const refusing = rules.filter((r) => r.name.startsWith('fail-writes'));
     const narrowed = refusing.some((r) => r.match?.keyRegex !== undefined);
     const mayRefuseCfg = refusing.some((r) => !r.match?.keyRegex || new RegExp(r.match.keyRegex).test(CFG));
@@ -192,6 +193,16 @@ describe('shrinkRun: from a failing record to a minimal schedule file and its re
       ['fail-writes'],
     );
     assert.deepEqual(fake.armed.at(-1), ['fail-writes']);
+  });
+
+  it('stops, dropping nothing, when a try never reaches its scenarios (its environment did not come up)', async () => {
+    const fake = fakeRun(join(dir, 'runs'));
+    const report = await shrink(async (options) => fake.run({ ...options, onPhase: () => {} }));
+    assert.equal(report.reproduced, false);
+    assert.match(report.stoppedBy ?? '', /^could not start \(its record: /);
+    assert.equal(report.schedulePath, undefined);
+    assert.deepEqual(report.parts.after, []);
+    assert.equal(fake.runs(), 1);
   });
 
   it('stops at the check when the full schedule does not fail k of n times', async () => {

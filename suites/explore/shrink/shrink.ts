@@ -33,6 +33,7 @@ import {
   type FailureSignature,
 } from '../failures.js';
 import { scheduleUnits, scheduleWith, shrinkSource, unitAtoms, SYNC_HAMMER } from './plan.js';
+import { runToScenarios } from '../run-started.js';
 import { searchMinimal, type Candidate, type SearchStage, type VerifyOutcome } from './search.js';
 
 export interface ShrinkOptions {
@@ -208,7 +209,8 @@ export async function shrinkRun(options: ShrinkOptions): Promise<ShrinkReport> {
     const requests = narrowedRequests(narrow);
     const schedulePath = join(options.outDir, 'candidates', `${String(++candidates).padStart(3, '0')}.json`);
     await writeJsonFileAtomic(schedulePath, schedule);
-    const result = await (options.run ?? runChaos)({
+    // A try whose environment never came up judged nothing: it ends the shrink (stoppedBy), not a part.
+    const result = await runToScenarios(options.run ?? runChaos, {
       env: 'local',
       envDir: options.envDir,
       profile,
