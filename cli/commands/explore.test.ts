@@ -279,36 +279,21 @@ describe('lhchaos explore, run --profile explore, shrink, replay --env-dir: not 
       /the environment is not running \(etcd, apiextensions-apiserver, minio not alive\)/,
     ],
   ];
+  const exploring = (envDir: string, out: string, bim: 'model' | 'real') => [
+    '--bim',
+    bim,
+    '--manager',
+    'model',
+    '--env-dir',
+    envDir,
+    '--out',
+    out,
+  ];
   const commands: [string, (envDir: string, out: string, bim: 'model' | 'real') => string[]][] = [
-    [
-      'explore',
-      (envDir, out, bim) => [
-        'explore',
-        '--bim',
-        bim,
-        '--manager',
-        'model',
-        '--env-dir',
-        envDir,
-        '--out',
-        out,
-      ],
-    ],
+    ['explore', (envDir, out, bim) => ['explore', ...exploring(envDir, out, bim)]],
     [
       'run --profile explore',
-      (envDir, out, bim) => [
-        'run',
-        '--profile',
-        'explore',
-        '--bim',
-        bim,
-        '--manager',
-        'model',
-        '--env-dir',
-        envDir,
-        '--out',
-        out,
-      ],
+      (envDir, out, bim) => ['run', '--profile', 'explore', ...exploring(envDir, out, bim)],
     ],
     ['shrink', (envDir, out, bim) => ['shrink', record(bim), '--env-dir', envDir, '--out', out]],
     ['replay', (envDir, out, bim) => ['replay', record(bim), '--env-dir', envDir, '--out', out]],

@@ -1,7 +1,7 @@
 // system-backup-waits-for-bbis (safety, every fault class): a SystemBackup leaves CreatingBackingImageBackups
 // only when every BBI it waits on is final for Longhorn's wait loop: Completed, or Error; or once one of them
-// is in Error, since the first Error ends Longhorn's whole wait (the others may still run). A BBI that went away unfinished (NotFound) keeps the wait going, so leaving over it is a failure
-// too, unless a successor for the same backing image exists (a later reconcile's wait goroutine may have
+// is in Error, since the first Error ends Longhorn's whole wait (the others may still run). A BBI that went
+// away unfinished (NotFound) keeps the wait going, so leaving over it is a failure too, unless a successor for the same backing image exists (a later reconcile's wait goroutine may have
 // captured that one instead; the successor is then judged itself). See docs/longhorn.md#systembackup-controller.
 import type { HistoryEvent, WatchEvent, WatchedKind } from '../../../record/index.js';
 import type { Finding, FinishContext, StreamingChecker } from './checker.js';
@@ -46,8 +46,8 @@ export class WaitHonoured implements StreamingChecker {
   readonly property = 'safety';
   /** First event at which each BBI was Completed or Error, with its resourceVersion. */
   private readonly finalAt = new Map<string, { rv: number; eventId: number }>();
-  /** First event at which each BBI was in Error: that ends the whole wait of a SystemBackup waiting on it. */
-  private readonly erroredAt = new Map<string, { rv: number; eventId: number }>();
+  /** resourceVersion at which each BBI was first in Error: that ends the whole wait of a SystemBackup. */
+  private readonly erroredAt = new Map<string, number>();
   /** Per waiting SystemBackup, the BBIs it waits on that were deleted unfinished. */
   private readonly lost = new Map<string, Unfinished[]>();
   private readonly transitions: Transition[] = [];
@@ -101,7 +101,7 @@ export class WaitHonoured implements StreamingChecker {
       this.finalAt.set(object.key, { rv: rvOf(event), eventId: event.id });
     }
     if (object.state === 'Error' && !this.erroredAt.has(object.key)) {
-      this.erroredAt.set(object.key, { rv: rvOf(event), eventId: event.id });
+      this.erroredAt.set(object.key, rvOf(event));
     }
     if (event.verb !== 'DELETED' || this.finalAt.has(object.key)) return;
     const state = change.before?.state ?? object.state;
@@ -128,7 +128,7 @@ export class WaitHonoured implements StreamingChecker {
       // (docs/longhorn.md#systembackup-controller): the move honours Longhorn's wait.
       const endedOnError = move.waitedOn.some((key) => {
         const errored = this.erroredAt.get(key);
-        return errored !== undefined && errored.rv < move.resourceVersion;
+        return errored !== undefined && errored < move.resourceVersion;
       });
       if (endedOnError) continue;
       // The watch streams of two kinds interleave freely: a BBI whose Completed/Error carries an earlier
